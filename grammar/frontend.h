@@ -1,0 +1,20 @@
+/* frontend.h: from rule source text to a resolved, checked syntax tree.
+ *
+ * Pipeline: read the root source -> lexer.re/parser.y -> stg_def list; imports and TSV files
+ * are read through the resolver and parsed into the same stg_ast; resolve.c binds names,
+ * expands word classes (inflect.c), orders phases and emits warnings.
+ */
+#ifndef STG_FRONTEND_H
+#define STG_FRONTEND_H
+
+#include "ast.h"
+#include "diag.h"
+#include "stancetag.h"
+
+/* Parses, imports, resolves and checks. Always returns a tree (possibly partial) in *out that
+ * the caller frees with stg_ast_free(); diagnostics are appended to `d`. The tree may be
+ * compiled only when d->n_errors == 0. `source` is copied. opts may be NULL. */
+void stg_front_compile(const char *source, size_t len, const char *name,
+                       const stancetag_compile_options *opts, stg_ast **out, stg_diags *d);
+
+#endif
