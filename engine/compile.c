@@ -1,0 +1,984 @@
+/* compile.c: resolved syntax tree -> program (program.h).
+ *
+ * Literals become word ids (folded keys interned once), gazetteer phrases a trie over word
+ * ids, word classes per-word membership lists, patterns Thompson NFA code for vm.c, and every
+ * rule gets trigger entries (the words, classes or labels that can start a match) so the
+ * scanner only tries rules where they can start.
+ */
+#include "compile.h"
+
+#include <string.h>
+
+#include "fold.h"
+#include "program.h"
+#include "tokenize.h"
+
+#define MAX_CODE (4u * 1024 * 1024) /* instructions per program: bounds memory on huge repeats */
+
+typedef struct builder {
+  const stg_ast *ast;
+  stg_diags *d;
+  GString *str;
+  GHashTable *strmap;  /* string -> offset + 1 */
+  GHashTable *wordmap; /* folded key -> word id */
+  GArray *word_key;    /* u32 per word id */
+  GArray *mem_pairs;   /* (word, member) pairs, sorted later */
+  GArray *classes, *labels, *attrs, *cons, *entities, *regexes, *code, *preds, *rules;
+  GArray *capnames, *actions, *tests, *expects;
+  GHashTable *class_of; /* stg_symbol * -> class index + 1 */
+  GHashTable *label_of; /* stg_symbol * -> label index + 1 */
+  GHashTable *regex_of; /* "i/source" -> regex index + 1 */
+  /* gazetteer trie under construction */
+  GHashTable *tchild; /* (node << 32 | word) -> child node */
+  GArray *tpay;       /* (node, entity) pairs */
+  uint32_t n_tnodes;
+  /* per rule */
+  GPtrArray *caps; /* capture names of the rule being compiled */
+  stg_tokens toks;
+  GString *fold;
+  gboolean too_big;
+} builder;
+
+typedef struct pair {
+  uint32_t a, b;
+} pair;
+
+static uint32_t intern(builder *b, const char *s) {
+  gpointer v;
+  if (g_hash_table_lookup_extended(b->strmap, s, NULL, &v))
+    return GPOINTER_TO_UINT(v) - 1;
+  uint32_t off = (uint32_t)b->str->len;
+  g_string_append_len(b->str, s, (gssize)strlen(s) + 1);
+  g_hash_table_insert(b->strmap, g_strdup(s), GUINT_TO_POINTER(off + 1));
+  return off;
+}
+
+static uint32_t word_id_of_key(builder *b, const char *key) {
+  gpointer v = g_hash_table_lookup(b->wordmap, key);
+  if (v)
+    return GPOINTER_TO_UINT(v);
+  uint32_t off = intern(b, key);
+  g_array_append_val(b->word_key, off);
+  uint32_t id = b->word_key->len - 1;
+  g_hash_table_insert(b->wordmap, g_strdup(key), GUINT_TO_POINTER(id));
+  return id;
+}
+
+static const char *fold_token(builder *b, const char *text, size_t len) {
+  int ascii = 1;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)text[i] >= 0x80)
+      ascii = 0;
+  size_t need = stg_fold(text, len, ascii, b->fold->str, b->fold->allocated_len);
+  if (need >= b->fold->allocated_len) {
+    g_string_set_size(b->fold, need + 1);
+    need = stg_fold(text, len, ascii, b->fold->str, b->fold->allocated_len);
+  }
+  b->fold->str[need] = '\0';
+  return b->fold->str;
+}
+
+/* Tokenizes a literal; returns the number of tokens (in b->toks). */
+static size_t tokenize(builder *b, const char *text) {
+  stg_tokenize_phrase(text, strlen(text), &b->toks);
+  return b->toks.n;
+}
+
+static uint32_t token_word(builder *b, const char *text, size_t i) {
+  const stg_token *t = &b->toks.tok[i];
+  return word_id_of_key(b, fold_token(b, text + t->start, t->end - t->start));
+}
+
+static uint32_t token_exact(builder *b, const char *text, size_t i) {
+  const stg_token *t = &b->toks.tok[i];
+  char *s = g_strndup(text + t->start, t->end - t->start);
+  uint32_t off = intern(b, s);
+  g_free(s);
+  return off;
+}
+
+static uint32_t attr_append(builder *b, const char *name, const char *value, uint32_t cap) {
+  stg_attr_rec a = {intern(b, name), intern(b, value ? value : ""), cap};
+  g_array_append_val(b->attrs, a);
+  return b->attrs->len - 1;
+}
+
+static uint32_t label_index(builder *b, stg_symbol *sym) {
+  gpointer v = g_hash_table_lookup(b->label_of, sym);
+  if (v)
+    return GPOINTER_TO_UINT(v) - 1;
+  stg_label l = {intern(b, sym->name),
+                 sym->kind == STG_SYM_ENTITY ? STG_LABEL_ENTITY
+                 : sym->kind == STG_SYM_SPAN ? STG_LABEL_SPAN
+                                             : STG_LABEL_TAG};
+  g_array_append_val(b->labels, l);
+  g_hash_table_insert(b->label_of, sym, GUINT_TO_POINTER(b->labels->len));
+  return b->labels->len - 1;
+}
+
+static uint32_t class_index(builder *b, stg_symbol *sym) {
+  gpointer v = g_hash_table_lookup(b->class_of, sym);
+  return v ? GPOINTER_TO_UINT(v) - 1 : STG_NONE;
+}
+
+/* id + attributes of an entry or span alternative: the id goes first, named "id". */
+static const char *attrs_id(const GArray *attrs) {
+  for (guint i = 0; attrs && i < attrs->len; i++) {
+    const stg_attr *a = &g_array_index(attrs, stg_attr, i);
+    if (!a->name || strcmp(a->name, "id") == 0)
+      return a->value.text;
+  }
+  return NULL;
+}
+
+static void attrs_rest(builder *b, const GArray *attrs, uint32_t *first, uint32_t *n) {
+  *first = b->attrs->len;
+  for (guint i = 0; attrs && i < attrs->len; i++) {
+    const stg_attr *a = &g_array_index(attrs, stg_attr, i);
+    if (!a->name || strcmp(a->name, "id") == 0)
+      continue;
+    attr_append(b, a->name, a->value.text, STG_NONE);
+  }
+  *n = b->attrs->len - *first;
+}
+
+/* ---- gazetteers ------------------------------------------------------------------------ */
+
+static uint32_t trie_step(builder *b, uint32_t node, uint32_t word) {
+  guint64 key = ((guint64)node << 32) | word;
+  gpointer v = g_hash_table_lookup(b->tchild, &key);
+  if (v)
+    return GPOINTER_TO_UINT(v);
+  guint64 *k = g_new(guint64, 1);
+  *k = key;
+  uint32_t child = b->n_tnodes++;
+  g_hash_table_insert(b->tchild, k, GUINT_TO_POINTER(child));
+  return child;
+}
+
+static void compile_entity(builder *b, const stg_def *def) {
+  uint32_t label = label_index(b, def->sym);
+  for (guint i = 0; def->entries && i < def->entries->len; i++) {
+    const stg_entry *en = g_ptr_array_index(def->entries, i);
+    if (!en->phrases || en->phrases->len == 0)
+      continue;
+    const stg_phrase *first = g_ptr_array_index(en->phrases, 0);
+    const char *id = attrs_id(en->attrs);
+    uint32_t id_off = intern(b, id ? id : first->text);
+    uint32_t attr, n_attr;
+    attrs_rest(b, en->attrs, &attr, &n_attr);
+    for (guint k = 0; k < en->phrases->len; k++) {
+      const stg_phrase *ph = g_ptr_array_index(en->phrases, k);
+      size_t n = tokenize(b, ph->text);
+      if (n == 0) {
+        stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, ph->loc,
+                 "empty phrase in entity `%s`", def->name);
+        continue;
+      }
+      uint32_t node = 0;
+      for (size_t t = 0; t < n; t++)
+        node = trie_step(b, node, token_word(b, ph->text, t));
+      stg_entity e = {label, id_off, attr, n_attr, 0, (uint32_t)n};
+      if (ph->case_sensitive)
+        e.cs_text = intern(b, ph->text);
+      g_array_append_val(b->entities, e);
+      pair pay = {node, b->entities->len - 1};
+      g_array_append_val(b->tpay, pay);
+    }
+  }
+}
+
+static int cmp_pair(const void *x, const void *y) {
+  const pair *p = x, *q = y;
+  if (p->a != q->a)
+    return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* Flattens the trie: edges sorted by word per node; root edges also as a direct table. */
+static void finish_trie(builder *b, stancetag_program *p) {
+  uint32_t n_nodes = b->n_tnodes;
+  GArray *edges = g_array_new(FALSE, FALSE, sizeof(pair) * 2); /* (node, word), (child, 0) */
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, b->tchild);
+  while (g_hash_table_iter_next(&it, &k, &v)) {
+    guint64 key = *(guint64 *)k;
+    pair e[2] = {{(uint32_t)(key >> 32), (uint32_t)key}, {GPOINTER_TO_UINT(v), 0}};
+    g_array_append_vals(edges, e, 1);
+  }
+  g_array_sort(edges, cmp_pair);
+  g_array_sort(b->tpay, cmp_pair);
+  p->n_gnodes = n_nodes;
+  p->gnodes = g_new0(stg_gnode, n_nodes);
+  p->n_gedges = edges->len;
+  p->gedges = g_new0(stg_gedge, edges->len + 1);
+  p->n_groot = p->n_words + 1;
+  p->groot = g_new0(uint32_t, p->n_groot);
+  const pair *ep = (const pair *)(void *)edges->data;
+  for (guint i = 0; i < edges->len; i++) {
+    uint32_t node = ep[2 * i].a, word = ep[2 * i].b, child = ep[2 * i + 1].a;
+    if (p->gnodes[node].n_edge == 0)
+      p->gnodes[node].edge = i;
+    p->gnodes[node].n_edge++;
+    p->gedges[i].word = word;
+    p->gedges[i].node = child;
+    if (node == 0)
+      p->groot[word] = child;
+  }
+  p->n_gpays = b->tpay->len;
+  p->gpays = g_new0(uint32_t, b->tpay->len + 1);
+  for (guint i = 0; i < b->tpay->len; i++) {
+    const pair *pp = &g_array_index(b->tpay, pair, i);
+    if (p->gnodes[pp->a].n_pay == 0)
+      p->gnodes[pp->a].pay = i;
+    p->gnodes[pp->a].n_pay++;
+    p->gpays[i] = pp->b;
+  }
+  g_array_free(edges, TRUE);
+}
+
+/* ---- word classes ---------------------------------------------------------------------- */
+
+static void compile_words(builder *b, const stg_def *def) {
+  uint32_t cls = class_index(b, def->sym);
+  for (guint i = 0; def->expanded && i < def->expanded->len; i++) {
+    const char *w = g_ptr_array_index(def->expanded, i);
+    gboolean cs = def->expanded_cs && i < def->expanded_cs->len &&
+                  g_array_index(def->expanded_cs, gboolean, i);
+    size_t n = tokenize(b, w);
+    if (n != 1) {
+      stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, def->name_loc,
+               "word class `%s`: \"%s\" is %s; word classes hold single words (use a span for "
+               "phrases)",
+               def->name, w, n == 0 ? "empty" : "several tokens");
+      continue;
+    }
+    /* mem_pairs: (word, 0) followed by the member as a (class, cs_text) pair. */
+    pair key = {token_word(b, w, 0), 0};
+    pair mem = {cls, cs ? token_exact(b, w, 0) : 0};
+    g_array_append_val(b->mem_pairs, key);
+    g_array_append_val(b->mem_pairs, mem);
+  }
+}
+
+/* ---- patterns -------------------------------------------------------------------------- */
+
+static uint32_t emit(builder *b, uint32_t op, uint32_t a, uint32_t bb, uint32_t c) {
+  if (b->code->len >= MAX_CODE) {
+    b->too_big = TRUE;
+    return b->code->len ? b->code->len - 1 : 0;
+  }
+  stg_inst in = {op, a, bb, c};
+  g_array_append_val(b->code, in);
+  return b->code->len - 1;
+}
+
+static stg_inst *inst(builder *b, uint32_t pc) {
+  return &g_array_index(b->code, stg_inst, pc);
+}
+
+static uint32_t regex_index(builder *b, const stg_pat *pat) {
+  char *key = g_strdup_printf("%c/%s", pat->icase ? 'i' : '-', pat->text);
+  gpointer v = g_hash_table_lookup(b->regex_of, key);
+  if (v) {
+    g_free(key);
+    return GPOINTER_TO_UINT(v) - 1;
+  }
+  stg_regex r = {intern(b, pat->text), (uint32_t)pat->icase};
+  g_array_append_val(b->regexes, r);
+  g_hash_table_insert(b->regex_of, key, GUINT_TO_POINTER(b->regexes->len));
+  return b->regexes->len - 1;
+}
+
+static uint32_t shape_mask(stg_shape s) {
+  switch (s) {
+  case STG_SHAPE_CAP: return STG_TF_CAP;
+  case STG_SHAPE_UPPER: return STG_TF_UPPER;
+  case STG_SHAPE_LOWER: return STG_TF_LOWER;
+  case STG_SHAPE_NUM: return STG_TF_NUM;
+  case STG_SHAPE_PUNCT: return STG_TF_PUNCT;
+  case STG_SHAPE_WORD: return STG_TF_WORD;
+  }
+  return 0;
+}
+
+/* Appends the one-token predicates `pat` stands for; FALSE if it is not a one-token element. */
+static gboolean one_token_preds(builder *b, const stg_pat *pat) {
+  stg_pred d = {0, 0, 0};
+  switch (pat->kind) {
+  case STG_PAT_LIT:
+    if (tokenize(b, pat->text) != 1)
+      return FALSE;
+    d.kind = STG_PRED_WORD;
+    d.a = token_word(b, pat->text, 0);
+    d.b = pat->case_sensitive ? token_exact(b, pat->text, 0) : 0;
+    break;
+  case STG_PAT_REF:
+    if (!pat->sym || pat->sym->kind != STG_SYM_WORDS)
+      return FALSE;
+    d.kind = STG_PRED_CLASS;
+    d.a = class_index(b, pat->sym);
+    if (d.a == STG_NONE)
+      return FALSE;
+    break;
+  case STG_PAT_REGEX:
+    d.kind = STG_PRED_REGEX;
+    d.a = regex_index(b, pat);
+    break;
+  case STG_PAT_SHAPE:
+    d.kind = STG_PRED_SHAPE;
+    d.a = shape_mask(pat->shape);
+    break;
+  case STG_PAT_ANY:
+    d.kind = STG_PRED_ANY;
+    break;
+  case STG_PAT_ALT:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+      if (!one_token_preds(b, g_ptr_array_index(pat->kids, i)))
+        return FALSE;
+    return TRUE;
+  case STG_PAT_SEQ:
+  case STG_PAT_CAPTURE:
+    if (pat->kids && pat->kids->len == 1)
+      return one_token_preds(b, g_ptr_array_index(pat->kids, 0));
+    return FALSE;
+  default:
+    return FALSE;
+  }
+  g_array_append_val(b->preds, d);
+  return TRUE;
+}
+
+static uint32_t capture_slot(builder *b, const char *name) {
+  for (guint i = 0; i < b->caps->len; i++)
+    if (strcmp(g_ptr_array_index(b->caps, i), name) == 0)
+      return i;
+  g_ptr_array_add(b->caps, g_strdup(name));
+  return b->caps->len - 1;
+}
+
+static void emit_pat(builder *b, const stg_pat *pat, guint depth);
+
+static void emit_kids_seq(builder *b, const stg_pat *pat, guint depth) {
+  for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+    emit_pat(b, g_ptr_array_index(pat->kids, i), depth + 1);
+}
+
+static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
+  if (b->too_big)
+    return;
+  switch (pat->kind) {
+  case STG_PAT_LIT: {
+    size_t n = tokenize(b, pat->text);
+    if (n == 0) {
+      stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, pat->loc, "empty literal");
+      return;
+    }
+    /* Copy the words first: tokenize() reuses b->toks. */
+    GArray *preds = g_array_new(FALSE, FALSE, sizeof(stg_pred));
+    for (size_t i = 0; i < n; i++) {
+      stg_pred d = {STG_PRED_WORD, token_word(b, pat->text, i),
+                    pat->case_sensitive ? token_exact(b, pat->text, i) : 0};
+      g_array_append_val(preds, d);
+    }
+    for (guint i = 0; i < preds->len; i++) {
+      g_array_append_val(b->preds, g_array_index(preds, stg_pred, i));
+      emit(b, STG_OP_PRED, b->preds->len - 1, 1, 0);
+    }
+    g_array_free(preds, TRUE);
+    return;
+  }
+  case STG_PAT_REF: {
+    if (!pat->sym)
+      return; /* already reported by resolution */
+    if (pat->sym->kind == STG_SYM_WORDS) {
+      uint32_t first = b->preds->len;
+      if (one_token_preds(b, pat))
+        emit(b, STG_OP_PRED, first, b->preds->len - first, 0);
+      return;
+    }
+    uint32_t first = b->cons->len;
+    for (guint i = 0; pat->constraints && i < pat->constraints->len; i++) {
+      const stg_constraint *c = &g_array_index(pat->constraints, stg_constraint, i);
+      stg_cons_rec r = {intern(b, c->name), intern(b, c->value.text), (uint32_t)c->negated};
+      g_array_append_val(b->cons, r);
+    }
+    emit(b, STG_OP_ANNOT, label_index(b, pat->sym), first, b->cons->len - first);
+    return;
+  }
+  case STG_PAT_REGEX:
+  case STG_PAT_SHAPE:
+  case STG_PAT_ANY: {
+    uint32_t first = b->preds->len;
+    one_token_preds(b, pat);
+    emit(b, STG_OP_PRED, first, 1, 0);
+    return;
+  }
+  case STG_PAT_NOT: {
+    uint32_t first = b->preds->len;
+    const stg_pat *kid = pat->kids && pat->kids->len ? g_ptr_array_index(pat->kids, 0) : NULL;
+    if (!kid || !one_token_preds(b, kid)) {
+      g_array_set_size(b->preds, first);
+      stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, pat->loc,
+               "`!` applies to one-token elements only (a word, word class, regex or shape)");
+      return;
+    }
+    emit(b, STG_OP_PRED, first, b->preds->len - first, 1);
+    return;
+  }
+  case STG_PAT_BOS:
+    emit(b, STG_OP_BOS, 0, 0, 0);
+    return;
+  case STG_PAT_EOS:
+    emit(b, STG_OP_EOS, 0, 0, 0);
+    return;
+  case STG_PAT_LOOK: {
+    uint32_t look = emit(b, STG_OP_LOOK, 0, pat->behind, pat->negated);
+    uint32_t jmp = emit(b, STG_OP_JMP, 0, 0, 0);
+    uint32_t sub = b->code->len;
+    emit_kids_seq(b, pat, depth);
+    emit(b, STG_OP_MATCH, 0, 0, 0);
+    if (b->too_big)
+      return;
+    inst(b, look)->a = sub;
+    inst(b, jmp)->a = b->code->len;
+    return;
+  }
+  case STG_PAT_CAPTURE: {
+    uint32_t slot = capture_slot(b, pat->text);
+    emit(b, STG_OP_SAVE, 2 * slot, 0, 0);
+    emit_kids_seq(b, pat, depth);
+    emit(b, STG_OP_SAVE, 2 * slot + 1, 0, 0);
+    return;
+  }
+  case STG_PAT_SEQ:
+    emit_kids_seq(b, pat, depth);
+    return;
+  case STG_PAT_ALT: {
+    guint n = pat->kids ? pat->kids->len : 0;
+    GArray *jumps = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    for (guint i = 0; i < n; i++) {
+      uint32_t split = STG_NONE;
+      if (i + 1 < n)
+        split = emit(b, STG_OP_SPLIT, 0, 0, 0);
+      if (split != STG_NONE)
+        inst(b, split)->a = b->code->len;
+      emit_pat(b, g_ptr_array_index(pat->kids, i), depth + 1);
+      if (i + 1 < n) {
+        uint32_t j = emit(b, STG_OP_JMP, 0, 0, 0);
+        g_array_append_val(jumps, j);
+        if (!b->too_big)
+          inst(b, split)->b = b->code->len;
+      }
+      if (b->too_big)
+        break;
+    }
+    if (!b->too_big)
+      for (guint i = 0; i < jumps->len; i++)
+        inst(b, g_array_index(jumps, uint32_t, i))->a = b->code->len;
+    g_array_free(jumps, TRUE);
+    return;
+  }
+  case STG_PAT_REPEAT: {
+    const stg_pat *kid = g_ptr_array_index(pat->kids, 0);
+    for (uint32_t i = 0; i < pat->min && !b->too_big; i++)
+      emit_pat(b, kid, depth + 1);
+    if (pat->max == STG_REPEAT_INF) {
+      uint32_t split = emit(b, STG_OP_SPLIT, 0, 0, 0);
+      emit_pat(b, kid, depth + 1);
+      emit(b, STG_OP_JMP, split, 0, 0);
+      if (!b->too_big) {
+        inst(b, split)->a = split + 1;
+        inst(b, split)->b = b->code->len;
+      }
+      return;
+    }
+    GArray *splits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    for (uint32_t i = pat->min; i < pat->max && !b->too_big; i++) {
+      uint32_t split = emit(b, STG_OP_SPLIT, 0, 0, 0);
+      g_array_append_val(splits, split);
+      if (!b->too_big)
+        inst(b, split)->a = split + 1;
+      emit_pat(b, kid, depth + 1);
+    }
+    if (!b->too_big)
+      for (guint i = 0; i < splits->len; i++)
+        inst(b, g_array_index(splits, uint32_t, i))->b = b->code->len;
+    g_array_free(splits, TRUE);
+    return;
+  }
+  }
+}
+
+/* ---- triggers -------------------------------------------------------------------------- */
+
+typedef struct trig_sets {
+  GArray *word, *cls, *label; /* pair (key, rule) */
+} trig_sets;
+
+/* Walks the epsilon closure from `pc` and records what can consume the first token. Returns
+ * FALSE if the rule may start anywhere (a wildcard, regex, shape, negation, or empty match). */
+static gboolean first_set(const stancetag_program *p, uint32_t pc, GArray *out_word,
+                          GArray *out_cls, GArray *out_label, uint32_t rule) {
+  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  guint8 *seen = g_new0(guint8, p->n_code);
+  gboolean ok = TRUE;
+  g_array_append_val(stack, pc);
+  while (stack->len && ok) {
+    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
+    g_array_set_size(stack, stack->len - 1);
+    if (seen[at])
+      continue;
+    seen[at] = 1;
+    const stg_inst *in = &p->code[at];
+    uint32_t next[2];
+    int n_next = 0;
+    switch (in->op) {
+    case STG_OP_PRED:
+      if (in->c) {
+        ok = FALSE;
+        break;
+      }
+      for (uint32_t k = 0; k < in->b; k++) {
+        const stg_pred *d = &p->preds[in->a + k];
+        pair e = {d->a, rule};
+        if (d->kind == STG_PRED_WORD)
+          g_array_append_val(out_word, e);
+        else if (d->kind == STG_PRED_CLASS)
+          g_array_append_val(out_cls, e);
+        else
+          ok = FALSE;
+      }
+      break;
+    case STG_OP_ANNOT: {
+      pair e = {in->a, rule};
+      g_array_append_val(out_label, e);
+      break;
+    }
+    case STG_OP_SPLIT:
+      next[n_next++] = in->a;
+      next[n_next++] = in->b;
+      break;
+    case STG_OP_JMP:
+      next[n_next++] = in->a;
+      break;
+    case STG_OP_SAVE:
+    case STG_OP_BOS:
+    case STG_OP_EOS:
+    case STG_OP_LOOK:
+      next[n_next++] = at + 1;
+      break;
+    case STG_OP_MATCH:
+      ok = FALSE;
+      break;
+    }
+    for (int i = 0; i < n_next; i++)
+      g_array_append_val(stack, next[i]);
+  }
+  g_array_free(stack, TRUE);
+  g_free(seen);
+  return ok;
+}
+
+/* Turns (key, rule) pairs into prefix offsets over `n_keys` keys appended to `trig`. */
+static uint32_t *offsets_from_pairs(GArray *pairs, uint32_t n_keys, GArray *trig, uint32_t *n) {
+  g_array_sort(pairs, cmp_pair);
+  uint32_t *off = g_new0(uint32_t, n_keys + 1);
+  guint j = 0;
+  for (uint32_t k = 0; k < n_keys; k++) {
+    off[k] = trig->len;
+    uint32_t last = STG_NONE;
+    for (; j < pairs->len && g_array_index(pairs, pair, j).a == k; j++) {
+      uint32_t r = g_array_index(pairs, pair, j).b;
+      if (r != last)
+        g_array_append_val(trig, r);
+      last = r;
+    }
+  }
+  off[n_keys] = trig->len;
+  *n = n_keys + 1;
+  return off;
+}
+
+static int cmp_rule_order(gconstpointer x, gconstpointer y, gpointer data) {
+  const stancetag_program *p = data;
+  uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
+  if (p->rules[a].phase != p->rules[c].phase)
+    return p->rules[a].phase < p->rules[c].phase ? -1 : 1;
+  return a < c ? -1 : a > c;
+}
+
+static void build_triggers(stancetag_program *p) {
+  trig_sets t = {g_array_new(FALSE, FALSE, sizeof(pair)), g_array_new(FALSE, FALSE, sizeof(pair)),
+                 g_array_new(FALSE, FALSE, sizeof(pair))};
+  GArray *trig = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *anyw = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  uint32_t *order = g_new(uint32_t, p->n_rules + 1);
+  for (uint32_t r = 0; r < p->n_rules; r++) {
+    order[r] = r;
+    guint w0 = t.word->len, c0 = t.cls->len, l0 = t.label->len;
+    if (!first_set(p, p->rules[r].pc, t.word, t.cls, t.label, r)) {
+      g_array_set_size(t.word, w0);
+      g_array_set_size(t.cls, c0);
+      g_array_set_size(t.label, l0);
+      p->rules[r].anywhere = 1;
+    }
+  }
+  p->word_trig_off = offsets_from_pairs(t.word, p->n_words + 1, trig, &p->n_word_trig_off);
+  p->class_trig_off = offsets_from_pairs(t.cls, p->n_classes, trig, &p->n_class_trig_off);
+  p->label_trig_off = offsets_from_pairs(t.label, p->n_labels, trig, &p->n_label_trig_off);
+  g_qsort_with_data(order, (gint)p->n_rules, sizeof(uint32_t), cmp_rule_order, p);
+  p->n_phase_off = p->n_phases + 2;
+  p->phase_off = g_new0(uint32_t, p->n_phase_off);
+  p->n_anywhere = p->n_phases + 2;
+  p->anywhere = g_new0(uint32_t, p->n_anywhere);
+  uint32_t i = 0;
+  for (uint32_t ph = 0; ph <= p->n_phases; ph++) {
+    p->phase_off[ph] = i;
+    p->anywhere[ph] = anyw->len;
+    for (; i < p->n_rules && p->rules[order[i]].phase == ph; i++)
+      if (p->rules[order[i]].anywhere)
+        g_array_append_val(anyw, order[i]);
+  }
+  p->phase_off[p->n_phases + 1] = p->n_rules;
+  p->anywhere[p->n_phases + 1] = anyw->len;
+  p->n_phase_rules = p->n_rules;
+  p->phase_rules = order;
+  p->n_trig = trig->len;
+  p->trig = (uint32_t *)(void *)g_array_free(trig, FALSE);
+  p->n_anyw = anyw->len;
+  p->anyw = (uint32_t *)(void *)g_array_free(anyw, FALSE);
+  g_array_free(t.word, TRUE);
+  g_array_free(t.cls, TRUE);
+  g_array_free(t.label, TRUE);
+}
+
+/* ---- rules ----------------------------------------------------------------------------- */
+
+static uint32_t cap_or_none(builder *b, const char *name, stg_loc loc, const char *rule) {
+  if (!name)
+    return STG_NONE;
+  for (guint i = 0; i < b->caps->len; i++)
+    if (strcmp(g_ptr_array_index(b->caps, i), name) == 0)
+      return i;
+  stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, loc, "rule `%s` has no capture `%s`", rule,
+           name);
+  return STG_NONE;
+}
+
+static void finish_rule(builder *b, stg_rule *r, stg_loc loc) {
+  emit(b, STG_OP_MATCH, 0, 0, 0);
+  if (b->too_big) {
+    stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, loc,
+             "pattern too large: more than %u instructions after expanding repetitions",
+             MAX_CODE);
+  }
+  r->n_caps = b->caps->len;
+  r->cap_names = b->capnames->len;
+  for (guint i = 0; i < b->caps->len; i++) {
+    uint32_t off = intern(b, g_ptr_array_index(b->caps, i));
+    g_array_append_val(b->capnames, off);
+  }
+}
+
+static guint def_phase(const stg_def *def) {
+  if (def->phase)
+    return def->phase;
+  if (def->sym && def->sym->phase)
+    return def->sym->phase;
+  return 1;
+}
+
+static void compile_span(builder *b, const stg_def *def) {
+  uint32_t label = label_index(b, def->sym);
+  for (guint i = 0; def->alts && i < def->alts->len; i++) {
+    const stg_span_alt *alt = g_ptr_array_index(def->alts, i);
+    g_ptr_array_set_size(b->caps, 0);
+    stg_rule r = {0};
+    r.name = intern(b, def->name);
+    r.kind = STG_RULE_SPAN;
+    r.label = label;
+    r.phase = def_phase(def);
+    r.pc = b->code->len;
+    r.group = label;
+    const char *id = attrs_id(alt->attrs);
+    r.attr = b->attrs->len;
+    attr_append(b, "id", id ? id : def->name, STG_NONE);
+    uint32_t first, n;
+    attrs_rest(b, alt->attrs, &first, &n);
+    r.n_attr = b->attrs->len - r.attr;
+    if (alt->pat)
+      emit_pat(b, alt->pat, 0);
+    finish_rule(b, &r, alt->loc);
+    r.act = b->actions->len;
+    g_array_append_val(b->rules, r);
+  }
+}
+
+static void compile_action_attrs(builder *b, const stg_action *a, stg_pact *out,
+                                 const char *rule) {
+  out->attr = b->attrs->len;
+  for (guint i = 0; a->attrs && i < a->attrs->len; i++) {
+    const stg_attr *at = &g_array_index(a->attrs, stg_attr, i);
+    const char *name = at->name ? at->name : "id";
+    if (a->kind == STG_ACT_STANCE && at->value.kind == STG_VAL_NAME &&
+        (strcmp(name, "negated") == 0 || strcmp(name, "hedged") == 0)) {
+      gboolean on = strcmp(at->value.text, "true") == 0;
+      if (on)
+        out->flags |= strcmp(name, "negated") == 0 ? STANCETAG_STANCE_NEGATED
+                                                   : STANCETAG_STANCE_HEDGED;
+      continue;
+    }
+    if (at->value.kind == STG_VAL_CAPATTR)
+      attr_append(b, name, at->value.attr, cap_or_none(b, at->value.text, at->value.loc, rule));
+    else
+      attr_append(b, name, at->value.text, STG_NONE);
+  }
+  out->n_attr = b->attrs->len - out->attr;
+}
+
+static void compile_rule(builder *b, const stg_def *def) {
+  g_ptr_array_set_size(b->caps, 0);
+  stg_rule r = {0};
+  r.name = intern(b, def->name);
+  r.kind = STG_RULE_RULE;
+  r.phase = def_phase(def);
+  r.priority = def->priority;
+  r.all = (uint32_t)def->all;
+  r.pc = b->code->len;
+  r.label = STG_NONE;
+  if (def->pat)
+    emit_pat(b, def->pat, 0);
+  finish_rule(b, &r, def->loc);
+  r.group = STG_NONE; /* set in stg_compile: unique per rule */
+  r.act = b->actions->len;
+  for (guint i = 0; def->actions && i < def->actions->len; i++) {
+    const stg_action *a = g_ptr_array_index(def->actions, i);
+    stg_pact out = {0};
+    out.cue = STG_NONE;
+    out.cap = STG_NONE;
+    out.pcap = STG_NONE;
+    if (a->kind == STG_ACT_STANCE) {
+      out.kind = STG_PA_STANCE;
+      out.holder = cap_or_none(b, a->holder, a->holder_loc, def->name);
+      out.target = cap_or_none(b, a->target, a->target_loc, def->name);
+      switch (a->polarity) {
+      case STG_POL_SUPPORT: out.pol = STG_P_SUPPORT; break;
+      case STG_POL_OPPOSE: out.pol = STG_P_OPPOSE; break;
+      case STG_POL_OF_CAPTURE: out.pol = STG_P_OF; break;
+      case STG_POL_FLIP_OF_CAPTURE: out.pol = STG_P_FLIP; break;
+      }
+      if (out.pol == STG_P_OF || out.pol == STG_P_FLIP)
+        out.pcap = cap_or_none(b, a->polarity_capture, a->polarity_loc, def->name);
+      /* The cue is the capture named `cue`, else the one polarity() reads. */
+      for (guint k = 0; k < b->caps->len; k++)
+        if (strcmp(g_ptr_array_index(b->caps, k), "cue") == 0)
+          out.cue = k;
+      if (out.cue == STG_NONE)
+        out.cue = out.pcap;
+    } else {
+      out.kind = STG_PA_TAG;
+      out.label = a->sym ? label_index(b, a->sym) : 0;
+      out.cap = a->capture ? cap_or_none(b, a->capture, a->capture_loc, def->name) : STG_NONE;
+    }
+    compile_action_attrs(b, a, &out, def->name);
+    g_array_append_val(b->actions, out);
+  }
+  r.n_act = b->actions->len - r.act;
+  g_array_append_val(b->rules, r);
+}
+
+static void compile_test(builder *b, const stg_def *def) {
+  const stg_source *src = g_ptr_array_index(b->ast->sources, def->loc.file);
+  uint32_t line = 1;
+  for (uint32_t i = 0; i < def->loc.start && i < src->len; i++)
+    line += src->text[i] == '\n';
+  stg_test t = {intern(b, src->name), line, intern(b, def->test_text ? def->test_text : ""),
+                b->expects->len, 0};
+  for (guint i = 0; def->expects && i < def->expects->len; i++) {
+    const stg_expect *e = g_ptr_array_index(def->expects, i);
+    stg_expect_rec r = {0, 0, 0, 0};
+    switch (e->kind) {
+    case STG_EXPECT_NOTHING: r.kind = STG_EXP_NOTHING; break;
+    case STG_EXPECT_STANCE:
+      r.kind = STG_EXP_STANCE;
+      r.a = intern(b, e->holder);
+      r.b = intern(b, e->stance);
+      r.c = intern(b, e->target);
+      break;
+    case STG_EXPECT_ANNOTATION:
+      r.kind = STG_EXP_ANNOT;
+      r.a = intern(b, e->label);
+      r.b = intern(b, e->text);
+      break;
+    }
+    g_array_append_val(b->expects, r);
+  }
+  t.n_expect = b->expects->len - t.expect;
+  g_array_append_val(b->tests, t);
+}
+
+/* ---- driver ---------------------------------------------------------------------------- */
+
+static void finish_members(builder *b, stancetag_program *p) {
+  /* mem_pairs holds, per member, a (word, index) pair followed by the member itself. */
+  guint n = b->mem_pairs->len / 2;
+  pair *keys = g_new(pair, n + 1);
+  const pair *mp = (const pair *)(void *)b->mem_pairs->data;
+  for (guint i = 0; i < n; i++)
+    keys[i] = (pair){mp[2 * i].a, 2 * i + 1};
+  qsort(keys, n, sizeof(pair), cmp_pair);
+  p->n_word_mem_off = p->n_words + 2;
+  p->word_mem_off = g_new0(uint32_t, p->n_word_mem_off);
+  p->members = g_new0(stg_member, n + 1);
+  p->n_members = 0;
+  guint j = 0;
+  for (uint32_t w = 0; w <= p->n_words; w++) {
+    p->word_mem_off[w] = p->n_members;
+    for (; j < n && keys[j].a == w; j++) {
+      const stg_member mv = {mp[keys[j].b].a, mp[keys[j].b].b}, *m = &mv;
+      /* One membership per (class, case) is enough. */
+      gboolean dup = FALSE;
+      for (uint32_t k = p->word_mem_off[w]; k < p->n_members; k++)
+        if (p->members[k].cls == m->cls && p->members[k].cs_text == m->cs_text)
+          dup = TRUE;
+      if (!dup)
+        p->members[p->n_members++] = *m;
+    }
+  }
+  p->word_mem_off[p->n_words + 1] = p->n_members;
+  g_free(keys);
+}
+
+#define TAKE(p, f, arr, type)                                                                    \
+  do {                                                                                           \
+    (p)->n_##f = (arr)->len;                                                                     \
+    (p)->f = (type *)(void *)g_array_free((arr), FALSE);                                         \
+    (arr) = NULL;                                                                                \
+  } while (0)
+
+int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
+  *out = NULL;
+  builder b = {0};
+  b.ast = ast;
+  b.d = d;
+  b.str = g_string_new(NULL);
+  g_string_append_c(b.str, '\0'); /* offset 0 is "" */
+  b.strmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_insert(b.strmap, g_strdup(""), GUINT_TO_POINTER(1));
+  b.wordmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  b.word_key = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  uint32_t zero = 0;
+  g_array_append_val(b.word_key, zero); /* word id 0: unknown */
+  b.mem_pairs = g_array_new(FALSE, FALSE, sizeof(pair));
+#define NEWARR(f, t) b.f = g_array_new(FALSE, FALSE, sizeof(t))
+  NEWARR(classes, stg_class);
+  NEWARR(labels, stg_label);
+  NEWARR(attrs, stg_attr_rec);
+  NEWARR(cons, stg_cons_rec);
+  NEWARR(entities, stg_entity);
+  NEWARR(regexes, stg_regex);
+  NEWARR(code, stg_inst);
+  NEWARR(preds, stg_pred);
+  NEWARR(rules, stg_rule);
+  NEWARR(capnames, uint32_t);
+  NEWARR(actions, stg_pact);
+  NEWARR(tests, stg_test);
+  NEWARR(expects, stg_expect_rec);
+  NEWARR(tpay, pair);
+#undef NEWARR
+  b.class_of = g_hash_table_new(NULL, NULL);
+  b.label_of = g_hash_table_new(NULL, NULL);
+  b.regex_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  b.tchild = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  b.n_tnodes = 1;
+  b.caps = g_ptr_array_new_with_free_func(g_free);
+  b.fold = g_string_sized_new(256);
+  stg_tokens_init(&b.toks);
+
+  /* Word classes get indexes first so patterns can refer to them in any order. */
+  for (guint i = 0; i < ast->defs->len; i++) {
+    const stg_def *def = g_ptr_array_index(ast->defs, i);
+    if (def->kind != STG_DEF_WORDS || !def->sym || g_hash_table_contains(b.class_of, def->sym))
+      continue;
+    stg_class c = {intern(&b, def->name), b.attrs->len, 0};
+    attrs_rest(&b, def->word_attrs, &c.attr, &c.n_attr);
+    g_array_append_val(b.classes, c);
+    g_hash_table_insert(b.class_of, def->sym, GUINT_TO_POINTER(b.classes->len));
+  }
+  for (guint i = 0; i < ast->defs->len; i++) {
+    const stg_def *def = g_ptr_array_index(ast->defs, i);
+    if (!def->sym && (def->kind == STG_DEF_ENTITY || def->kind == STG_DEF_WORDS ||
+                      def->kind == STG_DEF_SPAN))
+      continue;
+    switch (def->kind) {
+    case STG_DEF_ENTITY: compile_entity(&b, def); break;
+    case STG_DEF_WORDS: compile_words(&b, def); break;
+    case STG_DEF_SPAN: compile_span(&b, def); break;
+    case STG_DEF_RULE: compile_rule(&b, def); break;
+    case STG_DEF_TEST: compile_test(&b, def); break;
+    case STG_DEF_IMPORT: break;
+    }
+  }
+
+  stancetag_program *p = g_new0(stancetag_program, 1);
+  p->n_words = b.word_key->len - 1;
+  uint32_t max_phase = 0, max_caps = 1;
+  for (guint i = 0; i < b.rules->len; i++) {
+    stg_rule *r = &g_array_index(b.rules, stg_rule, i);
+    if (r->kind == STG_RULE_RULE)
+      r->group = b.labels->len + i;
+    if (r->phase > max_phase)
+      max_phase = r->phase;
+    if (r->n_caps > max_caps)
+      max_caps = r->n_caps;
+  }
+  p->n_phases = max_phase;
+  p->max_caps = max_caps;
+  p->max_code = b.code->len;
+  TAKE(p, word_key, b.word_key, uint32_t);
+  finish_members(&b, p);
+  finish_trie(&b, p);
+  TAKE(p, classes, b.classes, stg_class);
+  TAKE(p, labels, b.labels, stg_label);
+  TAKE(p, attrs, b.attrs, stg_attr_rec);
+  TAKE(p, cons, b.cons, stg_cons_rec);
+  TAKE(p, entities, b.entities, stg_entity);
+  TAKE(p, regexes, b.regexes, stg_regex);
+  TAKE(p, code, b.code, stg_inst);
+  TAKE(p, preds, b.preds, stg_pred);
+  TAKE(p, rules, b.rules, stg_rule);
+  TAKE(p, capnames, b.capnames, uint32_t);
+  TAKE(p, actions, b.actions, stg_pact);
+  TAKE(p, tests, b.tests, stg_test);
+  TAKE(p, expects, b.expects, stg_expect_rec);
+  p->n_str = (uint32_t)b.str->len;
+  p->str = g_string_free(b.str, FALSE);
+  build_triggers(p);
+
+  g_array_free(b.mem_pairs, TRUE);
+  g_array_free(b.tpay, TRUE);
+  g_hash_table_destroy(b.strmap);
+  g_hash_table_destroy(b.wordmap);
+  g_hash_table_destroy(b.class_of);
+  g_hash_table_destroy(b.label_of);
+  g_hash_table_destroy(b.regex_of);
+  g_hash_table_destroy(b.tchild);
+  g_ptr_array_free(b.caps, TRUE);
+  g_string_free(b.fold, TRUE);
+  stg_tokens_clear(&b.toks);
+
+  char *why = NULL;
+  if (d->n_errors == 0 && stg_prog_finish(p, &why) != 0) {
+    stg_diag_plain(d, STANCETAG_ECOMPILE, STANCETAG_SEVERITY_ERROR, NULL, "invalid regex: %s",
+                   why);
+    g_free(why);
+  }
+  if (d->n_errors) {
+    stg_prog_free(p);
+    return STANCETAG_ECOMPILE;
+  }
+  *out = p;
+  return STANCETAG_OK;
+}

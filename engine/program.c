@@ -1,0 +1,376 @@
+/* program.c: derived tables, validation, saving and loading of compiled programs.
+ *
+ * Saved format (native endianness, checked): "STAGPRG\0", u32 format version, u32 0x01020304,
+ * u32 n_words, n_phases, max_caps, max_code, u32 number of arrays; then per array: u32 count,
+ * u32 element size, the elements, zero padding to 8 bytes; finally a u32 CRC-32 of everything
+ * before it.
+ */
+#include "program.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+
+#define MAGIC "STAGPRG"
+#define FORMAT_VERSION 1u
+#define ENDIAN_MARK 0x01020304u
+
+uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
+  if (!p->hash)
+    return 0;
+  uint64_t h = stg_hash(key, len);
+  for (uint32_t i = (uint32_t)h & p->hash_mask;; i = (i + 1) & p->hash_mask) {
+    uint32_t w = p->hash[i];
+    if (w == 0)
+      return 0;
+    const char *k = p->str + p->word_key[w];
+    if (strncmp(k, key, len) == 0 && k[len] == '\0')
+      return w;
+  }
+}
+
+int stg_prog_finish(stancetag_program *p, char **why) {
+  uint32_t size = 16;
+  while (size < 2 * (p->n_words + 1))
+    size *= 2;
+  g_free(p->hash);
+  p->hash = g_new0(uint32_t, size);
+  p->hash_mask = size - 1;
+  for (uint32_t w = 1; w <= p->n_words; w++) {
+    const char *k = p->str + p->word_key[w];
+    uint64_t h = stg_hash(k, strlen(k));
+    uint32_t i = (uint32_t)h & p->hash_mask;
+    while (p->hash[i])
+      i = (i + 1) & p->hash_mask;
+    p->hash[i] = w;
+  }
+  if (p->re) {
+    for (uint32_t i = 0; i < p->n_regexes; i++)
+      if (p->re[i])
+        g_regex_unref(p->re[i]);
+    g_free(p->re);
+  }
+  p->re = g_new0(GRegex *, p->n_regexes ? p->n_regexes : 1);
+  for (uint32_t i = 0; i < p->n_regexes; i++) {
+    /* Anchored so the regex must match the whole token text. */
+    char *src = g_strdup_printf("^(?:%s)$", p->str + p->regexes[i].source);
+    GError *err = NULL;
+    GRegexCompileFlags fl = G_REGEX_OPTIMIZE | (p->regexes[i].icase ? G_REGEX_CASELESS : 0);
+    p->re[i] = g_regex_new(src, fl, 0, &err);
+    g_free(src);
+    if (!p->re[i]) {
+      if (why)
+        *why = g_strdup(err ? err->message : "invalid regex");
+      g_clear_error(&err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+void stg_prog_free(stancetag_program *p) {
+  if (!p)
+    return;
+#define STG_FREE(f, t) g_free(p->f);
+  STG_PROG_ARRAYS(STG_FREE)
+#undef STG_FREE
+  g_free(p->hash);
+  if (p->re) {
+    for (uint32_t i = 0; i < p->n_regexes; i++)
+      if (p->re[i])
+        g_regex_unref(p->re[i]);
+    g_free(p->re);
+  }
+  g_free(p);
+}
+
+/* ---- validation ------------------------------------------------------------------------ */
+
+static int str_ok(const stancetag_program *p, uint32_t off) {
+  return off < p->n_str;
+}
+
+static int range_ok(uint32_t start, uint32_t n, uint32_t size) {
+  return start <= size && n <= size - start;
+}
+
+/* Offsets tables must be non-decreasing and end inside their target. */
+static int offsets_ok(const uint32_t *off, uint32_t n_off, uint32_t expect_n, uint32_t size) {
+  if (n_off != expect_n)
+    return 0;
+  for (uint32_t i = 0; i < n_off; i++) {
+    if (off[i] > size || (i && off[i] < off[i - 1]))
+      return 0;
+  }
+  return 1;
+}
+
+int stg_prog_validate(const stancetag_program *p) {
+  if (p->n_str == 0 || p->str[p->n_str - 1] != '\0')
+    return -1;
+  if (p->n_word_key != p->n_words + 1 || p->n_groot != p->n_words + 1)
+    return -1;
+  for (uint32_t w = 0; w <= p->n_words; w++)
+    if (!str_ok(p, p->word_key[w]) || p->groot[w] >= (p->n_gnodes ? p->n_gnodes : 1))
+      return -1;
+  if (!offsets_ok(p->word_mem_off, p->n_word_mem_off, p->n_words + 2, p->n_members) ||
+      !offsets_ok(p->word_trig_off, p->n_word_trig_off, p->n_words + 2, p->n_trig) ||
+      !offsets_ok(p->class_trig_off, p->n_class_trig_off, p->n_classes + 1, p->n_trig) ||
+      !offsets_ok(p->label_trig_off, p->n_label_trig_off, p->n_labels + 1, p->n_trig) ||
+      !offsets_ok(p->phase_off, p->n_phase_off, p->n_phases + 2, p->n_phase_rules) ||
+      !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw))
+    return -1;
+  for (uint32_t i = 0; i < p->n_members; i++)
+    if (p->members[i].cls >= p->n_classes || !str_ok(p, p->members[i].cs_text))
+      return -1;
+  for (uint32_t i = 0; i < p->n_trig; i++)
+    if (p->trig[i] >= p->n_rules)
+      return -1;
+  for (uint32_t i = 0; i < p->n_phase_rules; i++)
+    if (p->phase_rules[i] >= p->n_rules)
+      return -1;
+  for (uint32_t i = 0; i < p->n_anyw; i++)
+    if (p->anyw[i] >= p->n_rules)
+      return -1;
+  for (uint32_t i = 0; i < p->n_classes; i++)
+    if (!str_ok(p, p->classes[i].name) ||
+        !range_ok(p->classes[i].attr, p->classes[i].n_attr, p->n_attrs))
+      return -1;
+  for (uint32_t i = 0; i < p->n_labels; i++)
+    if (!str_ok(p, p->labels[i].name))
+      return -1;
+  for (uint32_t i = 0; i < p->n_attrs; i++)
+    if (!str_ok(p, p->attrs[i].name) || !str_ok(p, p->attrs[i].value) ||
+        (p->attrs[i].cap != STG_NONE && p->attrs[i].cap >= p->max_caps))
+      return -1;
+  for (uint32_t i = 0; i < p->n_cons; i++)
+    if (!str_ok(p, p->cons[i].name) || !str_ok(p, p->cons[i].value))
+      return -1;
+  for (uint32_t i = 0; i < p->n_gnodes; i++)
+    if (!range_ok(p->gnodes[i].edge, p->gnodes[i].n_edge, p->n_gedges) ||
+        !range_ok(p->gnodes[i].pay, p->gnodes[i].n_pay, p->n_gpays))
+      return -1;
+  for (uint32_t i = 0; i < p->n_gedges; i++)
+    if (p->gedges[i].node >= p->n_gnodes || p->gedges[i].word > p->n_words)
+      return -1;
+  for (uint32_t i = 0; i < p->n_gpays; i++)
+    if (p->gpays[i] >= p->n_entities)
+      return -1;
+  for (uint32_t i = 0; i < p->n_entities; i++) {
+    const stg_entity *e = &p->entities[i];
+    if (e->label >= p->n_labels || !str_ok(p, e->id) || !str_ok(p, e->cs_text) ||
+        !range_ok(e->attr, e->n_attr, p->n_attrs))
+      return -1;
+  }
+  for (uint32_t i = 0; i < p->n_regexes; i++)
+    if (!str_ok(p, p->regexes[i].source))
+      return -1;
+  for (uint32_t i = 0; i < p->n_preds; i++) {
+    const stg_pred *d = &p->preds[i];
+    if ((d->kind == STG_PRED_WORD && (d->a > p->n_words || !str_ok(p, d->b))) ||
+        (d->kind == STG_PRED_CLASS && d->a >= p->n_classes) ||
+        (d->kind == STG_PRED_REGEX && d->a >= p->n_regexes) || d->kind > STG_PRED_ANY)
+      return -1;
+  }
+  for (uint32_t i = 0; i < p->n_code; i++) {
+    const stg_inst *c = &p->code[i];
+    switch (c->op) {
+    case STG_OP_PRED:
+      if (!range_ok(c->a, c->b, p->n_preds))
+        return -1;
+      break;
+    case STG_OP_ANNOT:
+      if (c->a >= p->n_labels || !range_ok(c->b, c->c, p->n_cons))
+        return -1;
+      break;
+    case STG_OP_SPLIT:
+      if (c->a >= p->n_code || c->b >= p->n_code)
+        return -1;
+      break;
+    case STG_OP_JMP:
+    case STG_OP_LOOK:
+      if (c->a >= p->n_code)
+        return -1;
+      break;
+    case STG_OP_SAVE:
+      if (c->a >= 2 * p->max_caps)
+        return -1;
+      break;
+    case STG_OP_BOS:
+    case STG_OP_EOS:
+    case STG_OP_MATCH:
+      break;
+    default:
+      return -1;
+    }
+  }
+  for (uint32_t i = 0; i < p->n_rules; i++) {
+    const stg_rule *r = &p->rules[i];
+    if (!str_ok(p, r->name) || r->pc >= p->n_code || r->n_caps > p->max_caps ||
+        !range_ok(r->cap_names, r->n_caps, p->n_capnames) ||
+        !range_ok(r->act, r->n_act, p->n_actions) || !range_ok(r->attr, r->n_attr, p->n_attrs) ||
+        (r->kind == STG_RULE_SPAN && r->label >= p->n_labels) || r->phase > p->n_phases)
+      return -1;
+  }
+  for (uint32_t i = 0; i < p->n_capnames; i++)
+    if (!str_ok(p, p->capnames[i]))
+      return -1;
+  for (uint32_t i = 0; i < p->n_actions; i++) {
+    const stg_pact *a = &p->actions[i];
+    if (!range_ok(a->attr, a->n_attr, p->n_attrs) ||
+        (a->kind == STG_PA_TAG && a->label >= p->n_labels))
+      return -1;
+    uint32_t caps[4] = {a->holder, a->target, a->pcap, a->cue};
+    for (int k = 0; k < 4; k++)
+      if (a->kind == STG_PA_STANCE && caps[k] != STG_NONE && caps[k] >= p->max_caps)
+        return -1;
+    if (a->kind == STG_PA_TAG && a->cap != STG_NONE && a->cap >= p->max_caps)
+      return -1;
+  }
+  for (uint32_t i = 0; i < p->n_tests; i++)
+    if (!str_ok(p, p->tests[i].file) || !str_ok(p, p->tests[i].text) ||
+        !range_ok(p->tests[i].expect, p->tests[i].n_expect, p->n_expects))
+      return -1;
+  for (uint32_t i = 0; i < p->n_expects; i++) {
+    const stg_expect_rec *e = &p->expects[i];
+    if (!str_ok(p, e->a) || !str_ok(p, e->b) || !str_ok(p, e->c))
+      return -1;
+  }
+  return 0;
+}
+
+/* ---- save / load ----------------------------------------------------------------------- */
+
+static uint32_t crc32_of(const unsigned char *b, size_t n) {
+  static uint32_t table[256];
+  static gsize init = 0;
+  if (g_once_init_enter(&init)) {
+    for (uint32_t i = 0; i < 256; i++) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+    g_once_init_leave(&init, 1);
+  }
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; i++)
+    c = table[(c ^ b[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+static void put_u32(GByteArray *out, uint32_t v) {
+  g_byte_array_append(out, (const guint8 *)&v, 4);
+}
+
+#define COUNT_ARRAYS(f, t) +1
+enum { N_ARRAYS = 0 STG_PROG_ARRAYS(COUNT_ARRAYS) };
+#undef COUNT_ARRAYS
+
+int stancetag_program_save(const stancetag_program *p, char **bytes, size_t *len) {
+  if (!p || !bytes || !len)
+    return STANCETAG_EINVAL;
+  GByteArray *out = g_byte_array_new();
+  g_byte_array_append(out, (const guint8 *)MAGIC, 8);
+  put_u32(out, FORMAT_VERSION);
+  put_u32(out, ENDIAN_MARK);
+  put_u32(out, p->n_words);
+  put_u32(out, p->n_phases);
+  put_u32(out, p->max_caps);
+  put_u32(out, p->max_code);
+  put_u32(out, N_ARRAYS);
+  static const guint8 zeros[8] = {0};
+#define STG_SAVE(f, t)                                                                           \
+  put_u32(out, p->n_##f);                                                                        \
+  put_u32(out, (uint32_t)sizeof(t));                                                             \
+  if (p->n_##f)                                                                                  \
+    g_byte_array_append(out, (const guint8 *)p->f, (guint)(p->n_##f * sizeof(t)));               \
+  g_byte_array_append(out, zeros, (8 - out->len % 8) % 8);
+  STG_PROG_ARRAYS(STG_SAVE)
+#undef STG_SAVE
+  put_u32(out, crc32_of(out->data, out->len));
+  *len = out->len;
+  *bytes = malloc(out->len);
+  if (!*bytes) {
+    g_byte_array_free(out, TRUE);
+    return STANCETAG_ENOMEM;
+  }
+  memcpy(*bytes, out->data, out->len);
+  g_byte_array_free(out, TRUE);
+  return STANCETAG_OK;
+}
+
+int stancetag_is_program(const char *bytes, size_t len) {
+  return bytes && len >= 8 && memcmp(bytes, MAGIC, 8) == 0;
+}
+
+typedef struct reader {
+  const unsigned char *b;
+  size_t len, pos;
+} reader;
+
+static int get_u32(reader *r, uint32_t *v) {
+  if (r->len - r->pos < 4)
+    return -1;
+  memcpy(v, r->b + r->pos, 4);
+  r->pos += 4;
+  return 0;
+}
+
+int stancetag_program_load(const char *bytes, size_t len, stancetag_program **program) {
+  if (!program)
+    return STANCETAG_EINVAL;
+  *program = NULL;
+  if (!bytes || !stancetag_is_program(bytes, len) || len < 8 + 7 * 4 + 4)
+    return STANCETAG_EFORMAT;
+  reader r = {(const unsigned char *)bytes, len - 4, 8};
+  uint32_t version, endian, crc;
+  memcpy(&crc, bytes + len - 4, 4);
+  get_u32(&r, &version);
+  get_u32(&r, &endian);
+  if (endian != ENDIAN_MARK)
+    return STANCETAG_EFORMAT;
+  if (version != FORMAT_VERSION)
+    return STANCETAG_EVERSION;
+  if (crc32_of(r.b, len - 4) != crc)
+    return STANCETAG_EFORMAT;
+  stancetag_program *p = g_new0(stancetag_program, 1);
+  uint32_t n_arrays = 0;
+  if (get_u32(&r, &p->n_words) || get_u32(&r, &p->n_phases) || get_u32(&r, &p->max_caps) ||
+      get_u32(&r, &p->max_code) || get_u32(&r, &n_arrays) || n_arrays != N_ARRAYS)
+    goto corrupt;
+#define STG_LOAD(f, t)                                                                           \
+  {                                                                                              \
+    uint32_t n, size;                                                                            \
+    if (get_u32(&r, &n) || get_u32(&r, &size) || size != sizeof(t) ||                            \
+        (uint64_t)n * size > r.len - r.pos)                                                     \
+      goto corrupt;                                                                              \
+    p->n_##f = n;                                                                                \
+    p->f = g_malloc((gsize)n * size + 1);                                                        \
+    memcpy(p->f, r.b + r.pos, (size_t)n * size);                                                 \
+    r.pos += (size_t)n * size;                                                                   \
+    size_t pad = (8 - r.pos % 8) % 8;                                                            \
+    if (r.len - r.pos < pad)                                                                     \
+      goto corrupt;                                                                              \
+    r.pos += pad;                                                                                \
+  }
+  STG_PROG_ARRAYS(STG_LOAD)
+#undef STG_LOAD
+  if (r.pos != r.len || stg_prog_validate(p) != 0)
+    goto corrupt;
+  char *why = NULL;
+  if (stg_prog_finish(p, &why) != 0) {
+    g_free(why);
+    goto corrupt;
+  }
+  *program = p;
+  return STANCETAG_OK;
+corrupt:
+  stg_prog_free(p);
+  return STANCETAG_EFORMAT;
+}
+
+void stancetag_program_free(stancetag_program *program) {
+  stg_prog_free(program);
+}

@@ -1,0 +1,234 @@
+/* program.h: the compiled program. Immutable after compilation or loading; shared read-only by
+ * every scanning thread.
+ *
+ * Layout: a set of flat arrays of plain structs that refer to each other by uint32 indexes and
+ * to strings by offsets into one string pool. That makes the program cache-friendly, trivially
+ * serializable (program.c writes the arrays as they are) and cheap to validate on load. Derived
+ * tables (the word hash, compiled regexes) are rebuilt by stg_prog_finish() after compiling or
+ * loading and are never saved.
+ */
+#ifndef STG_PROGRAM_H
+#define STG_PROGRAM_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "stancetag.h"
+
+#define STG_NONE UINT32_MAX
+
+/* Pattern instructions: a Thompson NFA over tokens, run by vm.c as a Pike VM. */
+typedef enum stg_op {
+  STG_OP_PRED,  /* a: first pred, b: number of preds (OR), c: 1 = negated; consumes one token */
+  STG_OP_ANNOT, /* a: label, b: first constraint, c: number of constraints; consumes the tokens
+                   of an annotation of that label starting here */
+  STG_OP_SPLIT, /* a: preferred next, b: other next */
+  STG_OP_JMP,   /* a: next */
+  STG_OP_SAVE,  /* a: capture slot (2 * capture + 0/1) */
+  STG_OP_BOS,   /* sentence start */
+  STG_OP_EOS,   /* sentence end */
+  STG_OP_LOOK,  /* a: sub-program start, b: 1 = behind, c: 1 = negated */
+  STG_OP_MATCH
+} stg_op;
+
+typedef struct stg_inst {
+  uint32_t op, a, b, c;
+} stg_inst;
+
+typedef enum stg_pred_kind {
+  STG_PRED_WORD,  /* a: word id; b: case-sensitive text (string offset) or 0 */
+  STG_PRED_CLASS, /* a: class */
+  STG_PRED_REGEX, /* a: regex */
+  STG_PRED_SHAPE, /* a: STG_TF_* mask that must all be set, b: mask that must be clear */
+  STG_PRED_ANY
+} stg_pred_kind;
+
+typedef struct stg_pred {
+  uint32_t kind, a, b;
+} stg_pred;
+
+/* An attribute: static name and value, or (for actions) the value of attribute `value` of the
+ * annotation that capture `cap` covers. */
+typedef struct stg_attr_rec {
+  uint32_t name;  /* string */
+  uint32_t value; /* string */
+  uint32_t cap;   /* STG_NONE: static value; else capture index */
+} stg_attr_rec;
+
+/* Annotation constraint: PERSON[country=USA], PERSON[country!=USA]. */
+typedef struct stg_cons_rec {
+  uint32_t name, value; /* strings; name "id" tests the id */
+  uint32_t negated;
+} stg_cons_rec;
+
+typedef enum stg_label_kind {
+  STG_LABEL_ENTITY = 1,
+  STG_LABEL_SPAN = 2,
+  STG_LABEL_TAG = 3
+} stg_label_kind;
+
+typedef struct stg_label {
+  uint32_t name, kind;
+} stg_label;
+
+typedef struct stg_class {
+  uint32_t name;
+  uint32_t attr, n_attr; /* attrs[] range: e.g. polarity */
+} stg_class;
+
+/* Word -> class membership, optionally case-sensitive (`"US"c` members). */
+typedef struct stg_member {
+  uint32_t cls;
+  uint32_t cs_text; /* string offset of the exact text, or 0 */
+} stg_member;
+
+/* Gazetteer trie over word ids. Node 0 is the root; its edges are in groot[word]. */
+typedef struct stg_gnode {
+  uint32_t edge, n_edge; /* gedges[] range, sorted by word */
+  uint32_t pay, n_pay;   /* gpays[] range: entries ending here */
+} stg_gnode;
+
+typedef struct stg_gedge {
+  uint32_t word, node;
+} stg_gedge;
+
+typedef struct stg_entity {
+  uint32_t label;
+  uint32_t id;           /* string */
+  uint32_t attr, n_attr; /* attrs[] range */
+  uint32_t cs_text;      /* 0, or the exact phrase text for "..."c phrases */
+  uint32_t n_tokens;
+} stg_entity;
+
+typedef struct stg_regex {
+  uint32_t source; /* string */
+  uint32_t icase;
+} stg_regex;
+
+typedef enum stg_rule_kind {
+  STG_RULE_SPAN = 1, /* one span alternative: its match is an annotation of `label` */
+  STG_RULE_RULE = 2
+} stg_rule_kind;
+
+typedef struct stg_rule {
+  uint32_t name; /* string: rule name, or the span name */
+  uint32_t kind, label, phase;
+  int32_t priority;
+  uint32_t all;
+  uint32_t pc;           /* first instruction */
+  uint32_t n_caps;
+  uint32_t cap_names;    /* capnames[] start: n_caps string offsets */
+  uint32_t act, n_act;   /* actions[] range (rules) */
+  uint32_t attr, n_attr; /* attrs[] range (span alternatives: id and attributes) */
+  uint32_t anywhere;     /* 1: no trigger; try at every token */
+  uint32_t group;        /* overlap group: rules compete only within a group (span label or
+                            the rule itself) */
+} stg_rule;
+
+typedef enum stg_pact_kind {
+  STG_PA_STANCE = 1,
+  STG_PA_TAG = 2
+} stg_pact_kind;
+
+typedef enum stg_ppol {
+  STG_P_SUPPORT = 1,
+  STG_P_OPPOSE = 2,
+  STG_P_OF = 3,  /* polarity of capture `pcap` */
+  STG_P_FLIP = 4 /* flipped polarity of capture `pcap` */
+} stg_ppol;
+
+typedef struct stg_pact {
+  uint32_t kind;
+  uint32_t holder, target; /* capture indexes (stance) */
+  uint32_t pol, pcap;      /* stance polarity */
+  uint32_t cue;            /* capture index of the cue or STG_NONE */
+  uint32_t label;          /* tag label */
+  uint32_t cap;            /* tag capture, STG_NONE: whole match */
+  uint32_t attr, n_attr;   /* attrs[] range */
+  uint32_t flags;          /* STANCETAG_STANCE_* set statically (negated = true) */
+} stg_pact;
+
+typedef struct stg_test {
+  uint32_t file, line; /* file: string */
+  uint32_t text;       /* string */
+  uint32_t expect, n_expect;
+} stg_test;
+
+typedef enum stg_expect_k {
+  STG_EXP_NOTHING = 1,
+  STG_EXP_STANCE = 2,
+  STG_EXP_ANNOT = 3
+} stg_expect_k;
+
+typedef struct stg_expect_rec {
+  uint32_t kind;
+  uint32_t a, b, c; /* stance: holder, stance, target; annot: label, text */
+} stg_expect_rec;
+
+/* Every serialized array: X(field, type). Each has a pointer `field` and a count `n_field`. */
+#define STG_PROG_ARRAYS(X)                                                                       \
+  X(str, char)                                                                                   \
+  X(word_key, uint32_t)     /* per word id: string offset of its folded key */                   \
+  X(word_mem_off, uint32_t) /* per word id + 1: members[] start (prefix offsets) */              \
+  X(members, stg_member)                                                                         \
+  X(word_trig_off, uint32_t) /* per word id + 1: trig[] start for rules triggered by the word */ \
+  X(class_trig_off, uint32_t)                                                                    \
+  X(label_trig_off, uint32_t)                                                                    \
+  X(trig, uint32_t)                                                                              \
+  X(classes, stg_class)                                                                          \
+  X(labels, stg_label)                                                                           \
+  X(attrs, stg_attr_rec)                                                                         \
+  X(cons, stg_cons_rec)                                                                          \
+  X(groot, uint32_t) /* per word id: root transition node (0: none) */                           \
+  X(gnodes, stg_gnode)                                                                           \
+  X(gedges, stg_gedge)                                                                           \
+  X(gpays, uint32_t) /* entity indexes */                                                        \
+  X(entities, stg_entity)                                                                        \
+  X(regexes, stg_regex)                                                                          \
+  X(code, stg_inst)                                                                              \
+  X(preds, stg_pred)                                                                             \
+  X(rules, stg_rule)                                                                             \
+  X(capnames, uint32_t)                                                                          \
+  X(actions, stg_pact)                                                                         \
+  X(phase_rules, uint32_t) /* rules ordered by phase, then order */                              \
+  X(phase_off, uint32_t)   /* per phase + 1: phase_rules[] start */                              \
+  X(anywhere, uint32_t)    /* per phase + 1 offsets into anyw[] */                               \
+  X(anyw, uint32_t)                                                                              \
+  X(tests, stg_test)                                                                             \
+  X(expects, stg_expect_rec)
+
+struct stancetag_program {
+#define STG_DECL(f, t)                                                                           \
+  t *f;                                                                                          \
+  uint32_t n_##f;
+  STG_PROG_ARRAYS(STG_DECL)
+#undef STG_DECL
+  uint32_t n_words;  /* word ids are 1..n_words (0: not in the program) */
+  uint32_t n_phases; /* rule phases 1..n_phases */
+  uint32_t max_caps, max_code;
+
+  /* Derived, rebuilt by stg_prog_finish(). */
+  uint32_t *hash;    /* open addressing: slot -> word id (0 empty) */
+  uint32_t hash_mask;
+  GRegex **re;       /* compiled regexes[] */
+};
+
+/* String pool helpers for the compiler. */
+static inline const char *stg_prog_str(const stancetag_program *p, uint32_t off) {
+  return p->str + off;
+}
+
+/* Word id of a folded key, 0 if absent. */
+uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len);
+
+/* Builds the derived tables. Returns 0, or -1 with a message in *why (static or owned by
+ * GError-free text: caller frees with g_free) when a regex fails to compile. */
+int stg_prog_finish(stancetag_program *p, char **why);
+
+/* Checks every cross-reference of a loaded program (indexes within their arrays, strings
+ * inside the pool and NUL-terminated). 0 when sound. */
+int stg_prog_validate(const stancetag_program *p);
+
+void stg_prog_free(stancetag_program *p);
+
+#endif /* STG_PROGRAM_H */

@@ -1,0 +1,684 @@
+/* scan.c: the document pipeline.
+ *
+ * tokens (+ sentences) -> word id per token (one hash lookup of the folded text) ->
+ * per sentence: gazetteer trie (entities) -> phases of spans and rules, each rule tried only at
+ * tokens that trigger it -> overlap resolution -> actions (annotations, stance records) ->
+ * records sorted by position -> callback.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+#include "scan.h"
+
+/* ---- scratch --------------------------------------------------------------------------- */
+
+int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch **scratch) {
+  if (!program || !scratch)
+    return STANCETAG_EINVAL;
+  stancetag_scratch *s = g_new0(stancetag_scratch, 1);
+  s->prog = program;
+  stg_tokens_init(&s->toks);
+  s->fold = g_string_sized_new(256);
+  s->ann = g_array_new(FALSE, FALSE, sizeof(stg_ann));
+  s->dattrs = g_array_new(FALSE, FALSE, sizeof(stg_dattr));
+  s->dstr = g_string_new(NULL);
+  uint32_t nl = program->n_labels ? program->n_labels : 1;
+  s->label_free = g_new0(uint32_t, nl);
+  s->best_end = g_new0(uint32_t, nl);
+  s->best_ent = g_new0(uint32_t, nl);
+  s->touched = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  s->cand = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  s->matches = g_array_new(FALSE, FALSE, sizeof(stg_match));
+  s->capbuf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  s->regex_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
+  s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
+  s->tmp = g_string_new(NULL);
+  *scratch = s;
+  return STANCETAG_OK;
+}
+
+void stancetag_scratch_free(stancetag_scratch *s) {
+  if (!s)
+    return;
+  stg_tokens_clear(&s->toks);
+  g_free(s->wid);
+  g_string_free(s->fold, TRUE);
+  g_array_free(s->ann, TRUE);
+  g_free(s->head);
+  g_array_free(s->dattrs, TRUE);
+  g_string_free(s->dstr, TRUE);
+  g_free(s->label_free);
+  g_free(s->best_end);
+  g_free(s->best_ent);
+  g_array_free(s->touched, TRUE);
+  g_array_free(s->cand, TRUE);
+  g_array_free(s->matches, TRUE);
+  g_array_free(s->capbuf, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
+    stg_vm_free(&s->vm[i]);
+  g_hash_table_destroy(s->regex_cache);
+  g_array_free(s->recs, TRUE);
+  g_array_free(s->pubattrs, TRUE);
+  g_string_free(s->tmp, TRUE);
+  g_free(s);
+}
+
+static uint32_t dyn_str(stancetag_scratch *s, const char *str, size_t len) {
+  uint32_t off = (uint32_t)s->dstr->len;
+  g_string_append_len(s->dstr, str, (gssize)len);
+  g_string_append_c(s->dstr, '\0');
+  return off | STG_DYN;
+}
+
+/* ---- word ids -------------------------------------------------------------------------- */
+
+static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
+  size_t n = s->toks.n;
+  if (s->wid_cap < n + 1) {
+    g_free(s->wid);
+    s->wid_cap = (n + 1) * 2;
+    s->wid = g_new(uint32_t, s->wid_cap);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const stg_token *t = &s->toks.tok[i];
+    size_t len = t->end - t->start;
+    int ascii = (t->flags & STG_TF_ASCII) != 0;
+    size_t need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
+    if (need >= s->fold->allocated_len) {
+      g_string_set_size(s->fold, need + 1);
+      need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
+    }
+    s->wid[i] = stg_prog_word(p, s->fold->str, need);
+  }
+}
+
+/* ---- annotations ----------------------------------------------------------------------- */
+
+static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
+  a.next = s->head[a.start];
+  uint32_t idx = s->ann->len;
+  g_array_append_val(s->ann, a);
+  s->head[a.start] = idx;
+  return idx;
+}
+
+/* Gazetteers: for each label, leftmost-longest non-overlapping matches in the sentence. */
+static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t sb, uint32_t se) {
+  if (p->n_gnodes <= 1)
+    return;
+  for (uint32_t l = 0; l < p->n_labels; l++)
+    s->label_free[l] = sb;
+  for (uint32_t i = sb; i < se; i++) {
+    uint32_t w = s->wid[i];
+    uint32_t node = w ? p->groot[w] : 0;
+    if (!node)
+      continue;
+    g_array_set_size(s->touched, 0);
+    for (uint32_t j = i;;) {
+      const stg_gnode *g = &p->gnodes[node];
+      for (uint32_t k = 0; k < g->n_pay; k++) {
+        uint32_t e = p->gpays[g->pay + k];
+        const stg_entity *en = &p->entities[e];
+        if (en->cs_text) {
+          /* Case-sensitive phrase: the original bytes must equal the phrase. */
+          const char *want = p->str + en->cs_text;
+          uint32_t b0 = s->toks.tok[i].start, b1 = s->toks.tok[j].end;
+          if (strlen(want) != b1 - b0 || memcmp(want, s->text + b0, b1 - b0) != 0) {
+            /* tolerate whitespace differences: compare token by token */
+            stg_tokens pt;
+            stg_tokens_init(&pt);
+            stg_tokenize_phrase(want, strlen(want), &pt);
+            int ok = pt.n == j - i + 1;
+            for (size_t t = 0; ok && t < pt.n; t++) {
+              const stg_token *a = &pt.tok[t], *d = &s->toks.tok[i + t];
+              ok = a->end - a->start == d->end - d->start &&
+                   memcmp(want + a->start, s->text + d->start, a->end - a->start) == 0;
+            }
+            stg_tokens_clear(&pt);
+            if (!ok)
+              continue;
+          }
+        }
+        uint32_t l = en->label;
+        if (i < s->label_free[l])
+          continue;
+        uint32_t end = j + 1;
+        gboolean seen = FALSE;
+        for (guint t = 0; t < s->touched->len; t++)
+          seen |= g_array_index(s->touched, uint32_t, t) == l;
+        if (!seen) {
+          g_array_append_val(s->touched, l);
+          s->best_end[l] = end;
+          s->best_ent[l] = e;
+        } else if (end > s->best_end[l]) {
+          s->best_end[l] = end;
+          s->best_ent[l] = e;
+        }
+      }
+      if (++j >= se || !s->wid[j])
+        break;
+      /* Binary search for the next word among this node's sorted edges. */
+      uint32_t lo = g->edge, hi = g->edge + g->n_edge, want = s->wid[j], next = 0;
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->gedges[mid].word < want)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      if (lo < g->edge + g->n_edge && p->gedges[lo].word == want)
+        next = p->gedges[lo].node;
+      if (!next)
+        break;
+      node = next;
+    }
+    for (guint t = 0; t < s->touched->len; t++) {
+      uint32_t l = g_array_index(s->touched, uint32_t, t);
+      const stg_entity *en = &p->entities[s->best_ent[l]];
+      stg_ann a = {i, s->best_end[l], l, en->id, en->attr, en->n_attr, 0, STG_NONE, STG_NONE};
+      add_ann(s, a);
+      s->label_free[l] = s->best_end[l];
+    }
+  }
+}
+
+/* ---- rules ----------------------------------------------------------------------------- */
+
+static void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start) {
+  uint64_t c = ((uint64_t)rule << 32) | start;
+  g_array_append_val(s->cand, c);
+}
+
+static int cmp_u64(const void *x, const void *y) {
+  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+static void collect_candidates(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
+                               uint32_t sb, uint32_t se) {
+  g_array_set_size(s->cand, 0);
+  for (uint32_t i = sb; i < se; i++) {
+    uint32_t w = s->wid[i];
+    if (w) {
+      for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++)
+        if (p->rules[p->trig[k]].phase == phase)
+          add_cand(s, p->trig[k], i);
+      for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
+        uint32_t cls = p->members[m].cls;
+        for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++)
+          if (p->rules[p->trig[k]].phase == phase)
+            add_cand(s, p->trig[k], i);
+      }
+    }
+    for (uint32_t a = s->head[i]; a != STG_NONE; a = g_array_index(s->ann, stg_ann, a).next) {
+      uint32_t l = g_array_index(s->ann, stg_ann, a).label;
+      for (uint32_t k = p->label_trig_off[l]; k < p->label_trig_off[l + 1]; k++)
+        if (p->rules[p->trig[k]].phase == phase)
+          add_cand(s, p->trig[k], i);
+    }
+    for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
+      add_cand(s, p->anyw[k], i);
+  }
+  qsort(s->cand->data, s->cand->len, sizeof(uint64_t), cmp_u64);
+}
+
+static int cmp_match(const void *x, const void *y, void *data) {
+  const stancetag_program *p = data;
+  const stg_match *a = x, *b = y;
+  const stg_rule *ra = &p->rules[a->rule], *rb = &p->rules[b->rule];
+  if (ra->group != rb->group)
+    return ra->group < rb->group ? -1 : 1;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  if (a->end != b->end)
+    return a->end > b->end ? -1 : 1;
+  if (ra->priority != rb->priority)
+    return ra->priority > rb->priority ? -1 : 1;
+  return a->rule < b->rule ? -1 : a->rule > b->rule;
+}
+
+static const uint32_t *match_caps(const stancetag_scratch *s, const stg_match *m) {
+  return &g_array_index(s->capbuf, uint32_t, m->caps);
+}
+
+/* The annotation that best stands for tokens [a, b): exact cover, preferring `pref` kinds. */
+static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
+                             uint32_t b, uint32_t pref) {
+  uint32_t best = STG_NONE, best_score = 0;
+  for (uint32_t i = s->head[a]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
+    const stg_ann *an = &g_array_index(s->ann, stg_ann, i);
+    if (an->end > b)
+      continue;
+    uint32_t score = (an->end == b ? 100 : 0) + (an->end - an->start) * 2 +
+                     (p->labels[an->label].kind == pref ? 1000 : 0) +
+                     (p->labels[an->label].kind == STG_LABEL_ENTITY ? 10 : 0);
+    if (best == STG_NONE || score > best_score) {
+      best = i;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
+                                  uint32_t ann, const char *name) {
+  if (ann == STG_NONE)
+    return NULL;
+  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  if (strcmp(name, "id") == 0)
+    return stg_sref(p, s, a->id);
+  for (uint32_t i = 0; i < a->n_attr; i++) {
+    uint32_t n, v;
+    if (a->dyn_attrs) {
+      const stg_dattr *d = &g_array_index(s->dattrs, stg_dattr, a->attr + i);
+      n = d->name;
+      v = d->value;
+    } else {
+      n = p->attrs[a->attr + i].name;
+      v = p->attrs[a->attr + i].value;
+    }
+    if (strcmp(stg_sref(p, s, n), name) == 0)
+      return stg_sref(p, s, v);
+  }
+  return NULL;
+}
+
+/* polarity(capture): the `polarity` attribute of the annotation covering it, else of the first
+ * word class of a captured token that has one. 0 when unknown. */
+static uint32_t capture_polarity(const stancetag_program *p, const stancetag_scratch *s,
+                                 uint32_t a, uint32_t b) {
+  const char *v = ann_attr_value(p, s, covering_ann(p, s, a, b, STG_LABEL_SPAN), "polarity");
+  for (uint32_t t = a; !v && t < b; t++) {
+    uint32_t w = s->wid[t];
+    if (!w)
+      continue;
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1] && !v; m++) {
+      const stg_class *c = &p->classes[p->members[m].cls];
+      for (uint32_t k = 0; k < c->n_attr && !v; k++)
+        if (strcmp(p->str + p->attrs[c->attr + k].name, "polarity") == 0)
+          v = p->str + p->attrs[c->attr + k].value;
+    }
+  }
+  if (!v)
+    return 0;
+  if (strcmp(v, "support") == 0)
+    return STG_P_SUPPORT;
+  if (strcmp(v, "oppose") == 0)
+    return STG_P_OPPOSE;
+  return 0;
+}
+
+static uint32_t tok_text_ref(stancetag_scratch *s, uint32_t a, uint32_t b) {
+  uint32_t b0 = s->toks.tok[a].start, b1 = s->toks.tok[b - 1].end;
+  return dyn_str(s, s->text + b0, b1 - b0);
+}
+
+static void action_attrs(const stancetag_program *p, stancetag_scratch *s, const stg_pact *ac,
+                         const uint32_t *caps, uint32_t *first, uint32_t *n) {
+  *first = s->dattrs->len;
+  for (uint32_t i = 0; i < ac->n_attr; i++) {
+    const stg_attr_rec *r = &p->attrs[ac->attr + i];
+    stg_dattr d = {r->name, r->value};
+    if (r->cap != STG_NONE) {
+      uint32_t a = caps[2 * r->cap], b = caps[2 * r->cap + 1];
+      const char *v = NULL;
+      if (a != STG_NONE && b != STG_NONE && b > a)
+        v = ann_attr_value(p, s, covering_ann(p, s, a, b, STG_LABEL_ENTITY), p->str + r->value);
+      if (!v)
+        continue;
+      d.value = dyn_str(s, v, strlen(v));
+    }
+    g_array_append_val(s->dattrs, d);
+  }
+  *n = s->dattrs->len - *first;
+}
+
+static void apply_match(const stancetag_program *p, stancetag_scratch *s, const stg_match *m,
+                        uint32_t sentence, GArray *new_anns) {
+  const stg_rule *r = &p->rules[m->rule];
+  const uint32_t *caps = match_caps(s, m);
+  if (r->kind == STG_RULE_SPAN) {
+    /* attrs[r->attr] is the id; the rest are attributes */
+    stg_ann a = {m->start, m->end, r->label, p->attrs[r->attr].value, r->attr + 1,
+                 r->n_attr - 1, 0, m->rule, STG_NONE};
+    g_array_append_val(new_anns, a);
+    return;
+  }
+  for (uint32_t i = 0; i < r->n_act; i++) {
+    const stg_pact *ac = &p->actions[r->act + i];
+    if (ac->kind == STG_PA_TAG) {
+      uint32_t a = m->start, b = m->end;
+      if (ac->cap != STG_NONE) {
+        a = caps[2 * ac->cap];
+        b = caps[2 * ac->cap + 1];
+      }
+      if (a == STG_NONE || b == STG_NONE || b <= a)
+        continue;
+      uint32_t first, n;
+      action_attrs(p, s, ac, caps, &first, &n);
+      /* The id: an explicit `id` attribute, else the covered text. */
+      uint32_t id = STG_NONE;
+      for (uint32_t k = 0; k < n; k++) {
+        stg_dattr *d = &g_array_index(s->dattrs, stg_dattr, first + k);
+        if (strcmp(stg_sref(p, s, d->name), "id") == 0)
+          id = d->value;
+      }
+      if (id == STG_NONE)
+        id = tok_text_ref(s, a, b);
+      stg_ann an = {a, b, ac->label, id, first, n, 1, m->rule, STG_NONE};
+      g_array_append_val(new_anns, an);
+      continue;
+    }
+    uint32_t ha = caps[2 * ac->holder], hb = caps[2 * ac->holder + 1];
+    uint32_t ta = caps[2 * ac->target], tb = caps[2 * ac->target + 1];
+    if (ha == STG_NONE || hb == STG_NONE || hb <= ha || ta == STG_NONE || tb == STG_NONE ||
+        tb <= ta)
+      continue;
+    uint32_t pol = ac->pol;
+    if (pol == STG_P_OF || pol == STG_P_FLIP) {
+      uint32_t pa = caps[2 * ac->pcap], pb = caps[2 * ac->pcap + 1];
+      if (pa == STG_NONE || pb == STG_NONE || pb <= pa)
+        continue;
+      uint32_t v = capture_polarity(p, s, pa, pb);
+      if (!v)
+        continue;
+      if (pol == STG_P_FLIP)
+        v = v == STG_P_SUPPORT ? STG_P_OPPOSE : STG_P_SUPPORT;
+      pol = v;
+    }
+    stg_rec rec = {0};
+    rec.kind = STANCETAG_RECORD_STANCE;
+    rec.start = s->toks.tok[m->start].start;
+    rec.end = s->toks.tok[m->end - 1].end;
+    rec.sentence = sentence;
+    rec.rule = m->rule;
+    rec.priority = r->priority;
+    rec.holder = covering_ann(p, s, ha, hb, STG_LABEL_ENTITY);
+    rec.target = covering_ann(p, s, ta, tb, STG_LABEL_SPAN);
+    rec.hs = s->toks.tok[ha].start;
+    rec.he = s->toks.tok[hb - 1].end;
+    rec.ts = s->toks.tok[ta].start;
+    rec.te = s->toks.tok[tb - 1].end;
+    if (rec.holder != STG_NONE) {
+      const stg_ann *an = &g_array_index(s->ann, stg_ann, rec.holder);
+      rec.holder_id = an->id;
+      rec.hs = s->toks.tok[an->start].start;
+      rec.he = s->toks.tok[an->end - 1].end;
+    } else {
+      rec.holder_id = tok_text_ref(s, ha, hb);
+    }
+    if (rec.target != STG_NONE) {
+      const stg_ann *an = &g_array_index(s->ann, stg_ann, rec.target);
+      rec.target_id = an->id;
+      rec.ts = s->toks.tok[an->start].start;
+      rec.te = s->toks.tok[an->end - 1].end;
+    } else {
+      rec.target_id = tok_text_ref(s, ta, tb);
+    }
+    rec.stance = pol;
+    rec.cs = rec.ce = rec.start;
+    if (ac->cue != STG_NONE) {
+      uint32_t ca = caps[2 * ac->cue], cb = caps[2 * ac->cue + 1];
+      if (ca != STG_NONE && cb != STG_NONE && cb > ca) {
+        rec.cs = s->toks.tok[ca].start;
+        rec.ce = s->toks.tok[cb - 1].end;
+      }
+    }
+    rec.flags = ac->flags;
+    action_attrs(p, s, ac, caps, &rec.dattr, &rec.n_dattr);
+    g_array_append_val(s->recs, rec);
+  }
+}
+
+static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
+                      uint32_t sentence, uint32_t sb, uint32_t se, GArray *new_anns) {
+  collect_candidates(p, s, phase, sb, se);
+  if (!s->cand->len)
+    return;
+  stg_sent_ctx c = {s, p, sb, se};
+  g_array_set_size(s->matches, 0);
+  g_array_set_size(s->capbuf, 0);
+  uint64_t last = UINT64_MAX;
+  for (guint i = 0; i < s->cand->len; i++) {
+    uint64_t cv = g_array_index(s->cand, uint64_t, i);
+    if (cv == last)
+      continue;
+    last = cv;
+    uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
+    const stg_rule *r = &p->rules[rule];
+    uint32_t off = s->capbuf->len, end = 0;
+    g_array_set_size(s->capbuf, off + 2 * r->n_caps);
+    if (stg_vm_longest(&c, r->pc, start, r->n_caps, &end,
+                       &g_array_index(s->capbuf, uint32_t, off))) {
+      stg_match m = {rule, start, end, off};
+      g_array_append_val(s->matches, m);
+    } else {
+      g_array_set_size(s->capbuf, off);
+    }
+  }
+  if (!s->matches->len)
+    return;
+  g_qsort_with_data(s->matches->data, (gint)s->matches->len, sizeof(stg_match), cmp_match,
+                    (gpointer)p);
+  /* Leftmost-longest, non-overlapping per group; `all` rules keep every match. */
+  uint32_t group = STG_NONE, free_from = 0;
+  for (guint i = 0; i < s->matches->len; i++) {
+    const stg_match *m = &g_array_index(s->matches, stg_match, i);
+    const stg_rule *r = &p->rules[m->rule];
+    if (r->group != group) {
+      group = r->group;
+      free_from = sb;
+    }
+    if (!r->all) {
+      if (m->start < free_from)
+        continue;
+      free_from = m->end;
+    }
+    apply_match(p, s, m, sentence, new_anns);
+  }
+}
+
+static int cmp_rec(const void *x, const void *y) {
+  const stg_rec *a = x, *b = y;
+  if (a->start != b->start)
+    return a->start < b->start ? -1 : 1;
+  if (a->end != b->end)
+    return a->end > b->end ? -1 : 1;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  if (a->ann != b->ann)
+    return a->ann < b->ann ? -1 : 1;
+  if (a->priority != b->priority)
+    return a->priority > b->priority ? -1 : 1;
+  if (a->rule != b->rule)
+    return a->rule < b->rule ? -1 : 1;
+  return a->hs < b->hs ? -1 : a->hs > b->hs;
+}
+
+/* Identical stance records in one sentence are reported once (highest priority, then the
+ * earliest rule). */
+static void dedupe_stances(const stancetag_program *p, stancetag_scratch *s, guint first) {
+  for (guint i = first; i < s->recs->len; i++) {
+    stg_rec *a = &g_array_index(s->recs, stg_rec, i);
+    if (a->kind != STANCETAG_RECORD_STANCE)
+      continue;
+    for (guint j = i + 1; j < s->recs->len; j++) {
+      stg_rec *b = &g_array_index(s->recs, stg_rec, j);
+      if (b->kind != STANCETAG_RECORD_STANCE || b->stance != a->stance || b->cs != a->cs ||
+          b->ce != a->ce || strcmp(stg_sref(p, s, a->holder_id), stg_sref(p, s, b->holder_id)) ||
+          strcmp(stg_sref(p, s, a->target_id), stg_sref(p, s, b->target_id)))
+        continue;
+      gboolean b_wins = b->priority > a->priority ||
+                        (b->priority == a->priority && b->rule < a->rule);
+      if (b_wins)
+        *a = *b;
+      b->kind = 0; /* dropped */
+    }
+  }
+}
+
+int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const char *text,
+                     size_t len, unsigned flags) {
+  s->text = text;
+  s->len = len;
+  if (stg_tokenize(text, len, &s->toks) != 0)
+    return STANCETAG_ELIMIT;
+  assign_word_ids(p, s);
+  size_t n = s->toks.n;
+  if (s->head_cap < n + 1) {
+    g_free(s->head);
+    s->head_cap = (n + 1) * 2;
+    s->head = g_new(uint32_t, s->head_cap);
+  }
+  memset(s->head, 0xFF, (n + 1) * sizeof(uint32_t));
+  g_array_set_size(s->ann, 0);
+  g_array_set_size(s->dattrs, 0);
+  g_string_truncate(s->dstr, 0);
+  g_array_set_size(s->recs, 0);
+  GArray *new_anns = g_array_new(FALSE, FALSE, sizeof(stg_ann));
+  for (size_t si = 0; si < s->toks.n_sent; si++) {
+    const stg_sentence *sent = &s->toks.sent[si];
+    uint32_t sb = sent->first, se = sent->last;
+    if (sb >= se)
+      continue;
+    gazetteer(p, s, sb, se);
+    guint rec0 = s->recs->len;
+    for (uint32_t ph = 1; ph <= p->n_phases; ph++) {
+      g_array_set_size(new_anns, 0);
+      run_phase(p, s, ph, (uint32_t)si, sb, se, new_anns);
+      for (guint k = 0; k < new_anns->len; k++)
+        add_ann(s, g_array_index(new_anns, stg_ann, k));
+    }
+    dedupe_stances(p, s, rec0);
+  }
+  g_array_free(new_anns, TRUE);
+  if (flags & STANCETAG_SCAN_ENTITIES) {
+    for (guint i = 0; i < s->ann->len; i++) {
+      const stg_ann *a = &g_array_index(s->ann, stg_ann, i);
+      uint32_t kind = p->labels[a->label].kind;
+      if (kind != STG_LABEL_ENTITY && !(flags & STANCETAG_SCAN_SPANS))
+        continue;
+      stg_rec r = {0};
+      r.kind = STANCETAG_RECORD_ENTITY;
+      r.start = s->toks.tok[a->start].start;
+      r.end = s->toks.tok[a->end - 1].end;
+      r.ann = i;
+      r.rule = a->rule;
+      g_array_append_val(s->recs, r);
+    }
+  }
+  /* drop deduplicated stances, then order by position */
+  guint w = 0;
+  for (guint i = 0; i < s->recs->len; i++)
+    if (g_array_index(s->recs, stg_rec, i).kind)
+      g_array_index(s->recs, stg_rec, w++) = g_array_index(s->recs, stg_rec, i);
+  g_array_set_size(s->recs, w);
+  qsort(s->recs->data, s->recs->len, sizeof(stg_rec), cmp_rec);
+  return STANCETAG_OK;
+}
+
+/* ---- public records -------------------------------------------------------------------- */
+
+static void pub_ann(const stancetag_program *p, stancetag_scratch *s, uint32_t ann,
+                    uint32_t start, uint32_t end, uint32_t id, stancetag_annotation *out) {
+  memset(out, 0, sizeof *out);
+  out->start = start;
+  out->end = end;
+  out->id = stg_sref(p, s, id);
+  if (ann == STG_NONE)
+    return;
+  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  out->label = p->str + p->labels[a->label].name;
+  guint first = s->pubattrs->len;
+  for (uint32_t i = 0; i < a->n_attr; i++) {
+    stancetag_attr at;
+    if (a->dyn_attrs) {
+      const stg_dattr *d = &g_array_index(s->dattrs, stg_dattr, a->attr + i);
+      at.name = stg_sref(p, s, d->name);
+      at.value = stg_sref(p, s, d->value);
+      if (strcmp(at.name, "id") == 0)
+        continue;
+    } else {
+      at.name = p->str + p->attrs[a->attr + i].name;
+      at.value = p->str + p->attrs[a->attr + i].value;
+    }
+    g_array_append_val(s->pubattrs, at);
+  }
+  out->n_attrs = s->pubattrs->len - first;
+  /* pointers are fixed up by the caller once pubattrs stops growing */
+  out->attrs = (const stancetag_attr *)(uintptr_t)first;
+}
+
+void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_rec *r,
+                    stancetag_record *out) {
+  memset(out, 0, sizeof *out);
+  g_array_set_size(s->pubattrs, 0);
+  out->kind = (stancetag_record_kind)r->kind;
+  out->start = r->start;
+  out->end = r->end;
+  const stg_sentence *sent = &s->toks.sent[r->sentence];
+  out->sentence_start = s->toks.tok[sent->first].start;
+  out->sentence_end = s->toks.tok[sent->last - 1].end;
+  out->rule = r->rule != STG_NONE ? p->str + p->rules[r->rule].name : NULL;
+  if (r->kind == STANCETAG_RECORD_ENTITY) {
+    const stg_ann *a = &g_array_index(s->ann, stg_ann, r->ann);
+    /* the sentence of an entity: the one containing its first token */
+    for (size_t i = 0; i < s->toks.n_sent; i++)
+      if (s->toks.sent[i].first <= a->start && a->start < s->toks.sent[i].last) {
+        out->sentence_start = s->toks.tok[s->toks.sent[i].first].start;
+        out->sentence_end = s->toks.tok[s->toks.sent[i].last - 1].end;
+        break;
+      }
+    if (!out->rule)
+      out->rule = p->str + p->labels[a->label].name;
+    pub_ann(p, s, r->ann, r->start, r->end, a->id, &out->annotation);
+  } else {
+    pub_ann(p, s, r->holder, r->hs, r->he, r->holder_id, &out->holder);
+    pub_ann(p, s, r->target, r->ts, r->te, r->target_id, &out->target);
+    out->stance = r->stance == STG_P_SUPPORT ? "support" : "oppose";
+    out->cue_start = r->cs;
+    out->cue_end = r->ce;
+    out->flags = r->flags;
+    guint first = s->pubattrs->len;
+    for (uint32_t i = 0; i < r->n_dattr; i++) {
+      const stg_dattr *d = &g_array_index(s->dattrs, stg_dattr, r->dattr + i);
+      stancetag_attr at = {stg_sref(p, s, d->name), stg_sref(p, s, d->value)};
+      g_array_append_val(s->pubattrs, at);
+    }
+    out->n_attrs = s->pubattrs->len - first;
+    out->attrs = (const stancetag_attr *)(uintptr_t)first;
+  }
+  const stancetag_attr *base = (const stancetag_attr *)(void *)s->pubattrs->data;
+  out->annotation.attrs = base + (uintptr_t)out->annotation.attrs;
+  out->holder.attrs = base + (uintptr_t)out->holder.attrs;
+  out->target.attrs = base + (uintptr_t)out->target.attrs;
+  out->attrs = base + (uintptr_t)out->attrs;
+}
+
+int stancetag_scan(const stancetag_program *program, stancetag_scratch *scratch,
+                   const char *text, size_t len, unsigned flags, stancetag_record_cb cb, void *ctx,
+                   stancetag_scan_info *info) {
+  if (!program || !scratch || (!text && len) || scratch->prog != program)
+    return STANCETAG_EINVAL;
+  if (!g_atomic_int_compare_and_exchange(&scratch->busy, 0, 1))
+    return STANCETAG_EBUSY;
+  int rc = stg_scan_records(program, scratch, text ? text : "", len, flags);
+  if (info) {
+    memset(info, 0, sizeof *info);
+    info->tokens = scratch->toks.n;
+    info->sentences = scratch->toks.n_sent;
+    info->invalid_utf8 = scratch->toks.invalid_utf8;
+    info->first_invalid_offset = scratch->toks.first_invalid_offset;
+    info->nul_bytes = scratch->toks.nul_bytes;
+  }
+  for (guint i = 0; rc == STANCETAG_OK && cb && i < scratch->recs->len; i++) {
+    stancetag_record rec;
+    stg_rec_public(program, scratch, &g_array_index(scratch->recs, stg_rec, i), &rec);
+    if (cb(&rec, ctx) != 0)
+      rc = STANCETAG_ETERMINATED;
+  }
+  g_atomic_int_set(&scratch->busy, 0);
+  return rc;
+}

@@ -1,0 +1,129 @@
+/* scan.h: per-thread scanning state (the scratch) and the pieces of a scan shared by scan.c
+ * (document pipeline), vm.c (pattern automata) and selftest.c (inline tests). */
+#ifndef STG_SCAN_H
+#define STG_SCAN_H
+
+#include <glib.h>
+#include <stdint.h>
+
+#include "program.h"
+#include "tokenize.h"
+
+/* String references in annotations: program pool offsets, or (high bit set) offsets into the
+ * scratch's dynamic pool. */
+#define STG_DYN 0x80000000u
+
+/* An annotation over tokens [start, end) of the current document. */
+typedef struct stg_ann {
+  uint32_t start, end;
+  uint32_t label;
+  uint32_t id;           /* string ref */
+  uint32_t attr, n_attr; /* into prog->attrs (static) or scratch->dattrs (dyn) */
+  uint32_t dyn_attrs;    /* 1: attrs are in scratch->dattrs */
+  uint32_t rule;         /* producing rule, STG_NONE for gazetteer entries */
+  uint32_t next;         /* next annotation starting at the same token, STG_NONE at the end */
+} stg_ann;
+
+typedef struct stg_dattr {
+  uint32_t name, value; /* string refs */
+} stg_dattr;
+
+/* Internal record, turned into stancetag_record for the callback. */
+typedef struct stg_rec {
+  uint32_t kind; /* STANCETAG_RECORD_* */
+  uint32_t start, end; /* bytes */
+  uint32_t sentence;
+  uint32_t rule;       /* rule index or STG_NONE */
+  uint32_t ann;        /* entity: annotation */
+  uint32_t holder, target; /* stance: annotations, or STG_NONE with text spans below */
+  uint32_t hs, he, ts, te; /* stance: holder and target byte spans */
+  uint32_t holder_id, target_id; /* string refs */
+  uint32_t stance;     /* STG_P_SUPPORT / STG_P_OPPOSE */
+  uint32_t cs, ce;     /* cue bytes */
+  uint32_t flags;
+  uint32_t dattr, n_dattr;
+  int32_t priority;
+} stg_rec;
+
+/* One pattern match. */
+typedef struct stg_match {
+  uint32_t rule, start, end; /* tokens */
+  uint32_t caps;             /* offset into scratch->capbuf (2 * n_caps token positions) */
+} stg_match;
+
+/* Pike VM thread queues, one per nesting depth of look-around. */
+typedef struct stg_vm {
+  GArray *threads; /* stg_thread */
+  GArray *caps;    /* uint32_t capture arrays */
+  GArray *head;    /* per position offset: first thread, STG_NONE */
+  GArray *tail;
+  uint32_t *mark;  /* per instruction: generation it was last added at a position */
+  uint32_t mark_size;
+  uint32_t gen;
+  GArray *stack;   /* epsilon-closure work stack */
+} stg_vm;
+
+struct stancetag_scratch {
+  const stancetag_program *prog;
+  gint busy;
+  stg_tokens toks;
+  uint32_t *wid; /* word id per token */
+  size_t wid_cap;
+  GString *fold;
+  const char *text;
+  size_t len;
+  /* annotations */
+  GArray *ann;      /* stg_ann */
+  uint32_t *head;   /* per token: first annotation starting there */
+  size_t head_cap;
+  GArray *dattrs;   /* stg_dattr */
+  GString *dstr;    /* dynamic strings */
+  /* gazetteer per-label state */
+  uint32_t *label_free; /* per label: first token not yet covered (per sentence) */
+  uint32_t *best_end, *best_ent;
+  GArray *touched;
+  /* rule matching */
+  GArray *cand;     /* (rule, start) pairs */
+  GArray *matches;  /* stg_match */
+  GArray *capbuf;   /* uint32_t */
+  stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
+  GHashTable *regex_cache; /* token text -> guint8[n_regexes] (0 unknown, 1 no, 2 yes) */
+  /* records */
+  GArray *recs;     /* stg_rec */
+  GArray *pubattrs; /* stancetag_attr, per callback */
+  GString *tmp;
+};
+
+/* Context for matching within one sentence. */
+typedef struct stg_sent_ctx {
+  stancetag_scratch *s;
+  const stancetag_program *p;
+  uint32_t sb, se; /* sentence token bounds */
+} stg_sent_ctx;
+
+/* Runs rule code from `pc` anchored at token `start`. Longest match: returns 1 and sets *end and
+ * (when caps != NULL) the capture positions (2 * n_caps; STG_NONE when unset). */
+int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
+                   uint32_t *caps);
+
+/* Does one token satisfy an instruction's predicate set? */
+int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);
+
+/* Does annotation `a` satisfy constraints [first, first + n)? */
+int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg_ann *a,
+               uint32_t first, uint32_t n);
+
+/* String of a reference (program pool or dynamic pool). */
+const char *stg_sref(const stancetag_program *p, const stancetag_scratch *s, uint32_t ref);
+
+void stg_vm_free(stg_vm *vm);
+
+/* Scans text, producing internal records in s->recs (sorted), without calling back. */
+int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const char *text,
+                     size_t len, unsigned flags);
+
+/* Fills a public record from an internal one (pointers valid until the next call). */
+void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_rec *r,
+                    stancetag_record *out);
+
+#endif /* STG_SCAN_H */
