@@ -262,6 +262,24 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
   return best;
 }
 
+/* A span without an id of its own (its id is its name) stands for the entity it covers
+ * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. */
+static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch *s,
+                             uint32_t ann) {
+  if (ann == STG_NONE)
+    return ann;
+  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  if (p->labels[a->label].kind != STG_LABEL_SPAN ||
+      strcmp(stg_sref(p, s, a->id), p->str + p->labels[a->label].name) != 0)
+    return ann;
+  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
+    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+    if (e->end == a->end && p->labels[e->label].kind == STG_LABEL_ENTITY)
+      return i;
+  }
+  return ann;
+}
+
 static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
                                   uint32_t ann, const char *name) {
   if (ann == STG_NONE)
@@ -395,8 +413,8 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
     rec.sentence = sentence;
     rec.rule = m->rule;
     rec.priority = r->priority;
-    rec.holder = covering_ann(p, s, ha, hb, STG_LABEL_ENTITY);
-    rec.target = covering_ann(p, s, ta, tb, STG_LABEL_SPAN);
+    rec.holder = pass_through(p, s, covering_ann(p, s, ha, hb, STG_LABEL_ENTITY));
+    rec.target = pass_through(p, s, covering_ann(p, s, ta, tb, STG_LABEL_SPAN));
     rec.hs = s->toks.tok[ha].start;
     rec.he = s->toks.tok[hb - 1].end;
     rec.ts = s->toks.tok[ta].start;

@@ -1,0 +1,212 @@
+/* test-program.c: compiled programs through the public API: save/load round trips, corrupt and
+ * foreign buffers, scratch misuse, thread sharing. */
+#include <glib.h>
+#include <string.h>
+
+#include "stancetag.h"
+
+static const char *RULES =
+    "entity COUNTRY {\n"
+    "  \"United States\" | \"US\" -> id USA\n"
+    "  \"Russia\" -> id RUS\n"
+    "}\n"
+    "entity PERSON { \"John Kirby\" | \"Kirby\" -> id \"John Kirby\", country USA }\n"
+    "words OPPOSE = verb(oppose, reject) -> polarity oppose\n"
+    "words SUPPORT = verb(support, back) -> polarity support\n"
+    "span TARGET { \"ceasefire\" -> id ceasefire\n \"peace\" /plans?/ -> id peace_plan }\n"
+    "rule active:\n"
+    "  holder:(PERSON | COUNTRY) _{0,4} cue:(OPPOSE | SUPPORT) _{0,4} target:TARGET\n"
+    "  => stance(holder, polarity(cue), target, country = holder.country)\n"
+    "test \"Russia backed the peace plan.\" => stance(RUS, support, peace_plan)\n";
+
+static const char *TEXT = "The United States said it opposes a ceasefire. Kirby rejected the "
+                          "peace plans. Russia backs a ceasefire.";
+
+static int render(const stancetag_record *r, void *ctx) {
+  GString *out = ctx;
+  if (r->kind == STANCETAG_RECORD_ENTITY)
+    g_string_append_printf(out, "entity %s %zu..%zu %s\n", r->annotation.label, r->start, r->end,
+                           r->annotation.id);
+  else
+    g_string_append_printf(out, "stance %s %s %s %zu..%zu %zu\n", r->holder.id, r->stance,
+                           r->target.id, r->cue_start, r->cue_end, r->n_attrs);
+  return 0;
+}
+
+static char *scan_all(const stancetag_program *p) {
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  GString *out = g_string_new(NULL);
+  g_assert_cmpint(stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, render, out,
+                                 NULL),
+                  ==, STANCETAG_OK);
+  stancetag_scratch_free(s);
+  return g_string_free(out, FALSE);
+}
+
+static stancetag_program *compile_rules(void) {
+  stancetag_program *p = NULL;
+  stancetag_error *err = NULL;
+  int rc = stancetag_compile(RULES, strlen(RULES), "t.rules", NULL, &p, &err);
+  for (stancetag_error *e = err; e; e = e->next) {
+    char *m = stancetag_error_format(e);
+    g_test_message("%s", m);
+    free(m);
+  }
+  g_assert_cmpint(rc, ==, STANCETAG_OK);
+  stancetag_error_free(err);
+  return p;
+}
+
+static void test_scan(void) {
+  stancetag_program *p = compile_rules();
+  char *out = scan_all(p);
+  g_assert_cmpstr(out, ==,
+                  "entity COUNTRY 4..17 USA\n"
+                  "stance USA oppose ceasefire 26..33 0\n"
+                  "entity PERSON 47..52 John Kirby\n"
+                  "stance John Kirby oppose peace_plan 53..61 1\n"
+                  "entity COUNTRY 79..85 RUS\n"
+                  "stance RUS support ceasefire 86..91 0\n");
+  g_free(out);
+  stancetag_scratch *s = NULL;
+  stancetag_scratch_alloc(p, &s);
+  g_assert_cmpuint(stancetag_program_test_count(p), ==, 1);
+  char *report = NULL;
+  g_assert_cmpint(stancetag_program_run_test(p, 0, s, &report, NULL, NULL), ==, 1);
+  g_assert_null(report);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
+static void test_round_trip(void) {
+  stancetag_program *p = compile_rules();
+  char *bytes = NULL;
+  size_t len = 0;
+  g_assert_cmpint(stancetag_program_save(p, &bytes, &len), ==, STANCETAG_OK);
+  g_assert_true(stancetag_is_program(bytes, len));
+  stancetag_program *q = NULL;
+  g_assert_cmpint(stancetag_program_load(bytes, len, &q), ==, STANCETAG_OK);
+  char *a = scan_all(p), *b = scan_all(q);
+  g_assert_cmpstr(a, ==, b);
+  /* Saving the loaded program gives the same bytes. */
+  char *bytes2 = NULL;
+  size_t len2 = 0;
+  g_assert_cmpint(stancetag_program_save(q, &bytes2, &len2), ==, STANCETAG_OK);
+  g_assert_cmpmem(bytes, len, bytes2, len2);
+  g_free(a);
+  g_free(b);
+  free(bytes);
+  free(bytes2);
+  stancetag_program_free(p);
+  stancetag_program_free(q);
+}
+
+static void test_corrupt(void) {
+  stancetag_program *p = compile_rules();
+  char *bytes = NULL;
+  size_t len = 0;
+  stancetag_program_save(p, &bytes, &len);
+  /* Every single-byte flip and every truncation is rejected, never a crash. */
+  for (size_t i = 0; i < len; i++) {
+    bytes[i] ^= 0x5A;
+    stancetag_program *q = NULL;
+    int rc = stancetag_program_load(bytes, len, &q);
+    g_assert_true(rc == STANCETAG_EFORMAT || rc == STANCETAG_EVERSION);
+    g_assert_null(q);
+    bytes[i] ^= 0x5A;
+  }
+  for (size_t n = 0; n < len; n += 7) {
+    stancetag_program *q = NULL;
+    g_assert_cmpint(stancetag_program_load(bytes, n, &q), ==, STANCETAG_EFORMAT);
+  }
+  stancetag_program *q = NULL;
+  g_assert_cmpint(stancetag_program_load("hello world, not a program", 26, &q), ==,
+                  STANCETAG_EFORMAT);
+  g_assert_cmpint(stancetag_program_load(NULL, 0, &q), ==, STANCETAG_EFORMAT);
+  /* Another format version is told apart from corruption. */
+  bytes[8] = 99;
+  g_assert_cmpint(stancetag_program_load(bytes, len, &q), ==, STANCETAG_EVERSION);
+  free(bytes);
+  stancetag_program_free(p);
+}
+
+static void test_api_misuse(void) {
+  g_assert_cmpint(stancetag_scratch_alloc(NULL, NULL), ==, STANCETAG_EINVAL);
+  stancetag_program_free(NULL);
+  stancetag_scratch_free(NULL);
+  stancetag_error_free(NULL);
+  stancetag_program *p = compile_rules();
+  stancetag_program *p2 = compile_rules();
+  stancetag_scratch *s = NULL;
+  stancetag_scratch_alloc(p, &s);
+  /* A scratch belongs to the program it was made for. */
+  g_assert_cmpint(stancetag_scan(p2, s, "x", 1, 0, NULL, NULL, NULL), ==, STANCETAG_EINVAL);
+  g_assert_cmpint(stancetag_scan(p, s, NULL, 5, 0, NULL, NULL, NULL), ==, STANCETAG_EINVAL);
+  g_assert_cmpint(stancetag_scan(p, s, NULL, 0, 0, NULL, NULL, NULL), ==, STANCETAG_OK);
+  g_assert_cmpstr(stancetag_strerror(STANCETAG_EBUSY), !=, stancetag_strerror(12345));
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+  stancetag_program_free(p2);
+}
+
+static int stop_first(const stancetag_record *r, void *ctx) {
+  (*(int *)ctx)++;
+  return 1;
+}
+
+static void test_stop(void) {
+  stancetag_program *p = compile_rules();
+  stancetag_scratch *s = NULL;
+  stancetag_scratch_alloc(p, &s);
+  int calls = 0;
+  g_assert_cmpint(stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, stop_first,
+                                 &calls, NULL),
+                  ==, STANCETAG_ETERMINATED);
+  g_assert_cmpint(calls, ==, 1);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
+typedef struct job {
+  const stancetag_program *p;
+  char *out;
+} job;
+
+static gpointer worker(gpointer data) {
+  job *j = data;
+  GString *all = g_string_new(NULL);
+  for (int i = 0; i < 200; i++) {
+    char *o = scan_all(j->p);
+    g_string_append(all, o);
+    g_free(o);
+  }
+  j->out = g_string_free(all, FALSE);
+  return NULL;
+}
+
+static void test_threads(void) {
+  stancetag_program *p = compile_rules();
+  job jobs[4] = {{p, NULL}, {p, NULL}, {p, NULL}, {p, NULL}};
+  GThread *t[4];
+  for (int i = 0; i < 4; i++)
+    t[i] = g_thread_new("scan", worker, &jobs[i]);
+  for (int i = 0; i < 4; i++)
+    g_thread_join(t[i]);
+  for (int i = 1; i < 4; i++)
+    g_assert_cmpstr(jobs[0].out, ==, jobs[i].out);
+  for (int i = 0; i < 4; i++)
+    g_free(jobs[i].out);
+  stancetag_program_free(p);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/program/scan", test_scan);
+  g_test_add_func("/program/round-trip", test_round_trip);
+  g_test_add_func("/program/corrupt", test_corrupt);
+  g_test_add_func("/program/api-misuse", test_api_misuse);
+  g_test_add_func("/program/stop", test_stop);
+  g_test_add_func("/program/threads", test_threads);
+  return g_test_run();
+}
