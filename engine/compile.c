@@ -360,6 +360,47 @@ static uint32_t capture_slot(builder *b, const char *name) {
 
 static void emit_pat(builder *b, const stg_pat *pat, guint depth);
 
+/* The most tokens `pat` can match, STG_NONE - 1 when unbounded (annotations, `*`). Bounds the
+ * start positions a look-behind has to try. */
+static uint32_t max_tokens(builder *b, const stg_pat *pat) {
+  const uint32_t INF = STG_NONE - 1;
+  uint64_t sum = 0, best = 0;
+  switch (pat->kind) {
+  case STG_PAT_LIT:
+    return (uint32_t)tokenize(b, pat->text);
+  case STG_PAT_REF:
+    return pat->sym && pat->sym->kind == STG_SYM_WORDS ? 1 : INF;
+  case STG_PAT_REGEX:
+  case STG_PAT_SHAPE:
+  case STG_PAT_ANY:
+  case STG_PAT_NOT:
+    return 1;
+  case STG_PAT_BOS:
+  case STG_PAT_EOS:
+  case STG_PAT_LOOK:
+    return 0;
+  case STG_PAT_CAPTURE:
+  case STG_PAT_SEQ:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+      sum += max_tokens(b, g_ptr_array_index(pat->kids, i));
+    return sum >= INF ? INF : (uint32_t)sum;
+  case STG_PAT_ALT:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++) {
+      uint32_t m = max_tokens(b, g_ptr_array_index(pat->kids, i));
+      best = m > best ? m : best;
+    }
+    return (uint32_t)best;
+  case STG_PAT_REPEAT: {
+    uint64_t m = max_tokens(b, g_ptr_array_index(pat->kids, 0));
+    if (pat->max == STG_REPEAT_INF && m)
+      return INF;
+    m *= pat->max == STG_REPEAT_INF ? 0 : pat->max;
+    return m >= INF ? INF : (uint32_t)m;
+  }
+  }
+  return INF;
+}
+
 static void emit_kids_seq(builder *b, const stg_pat *pat, guint depth) {
   for (guint i = 0; pat->kids && i < pat->kids->len; i++)
     emit_pat(b, g_ptr_array_index(pat->kids, i), depth + 1);
@@ -434,7 +475,16 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
     emit(b, STG_OP_EOS, 0, 0, 0);
     return;
   case STG_PAT_LOOK: {
-    uint32_t look = emit(b, STG_OP_LOOK, 0, pat->behind, pat->negated);
+    uint32_t behind = 0;
+    if (pat->behind) {
+      uint32_t m = 0;
+      for (guint i = 0; pat->kids && i < pat->kids->len; i++) {
+        uint32_t k = max_tokens(b, g_ptr_array_index(pat->kids, i));
+        m = k >= STG_NONE - 1 - m ? STG_NONE - 1 : m + k;
+      }
+      behind = m + 1;
+    }
+    uint32_t look = emit(b, STG_OP_LOOK, 0, behind, pat->negated);
     uint32_t jmp = emit(b, STG_OP_JMP, 0, 0, 0);
     uint32_t sub = b->code->len;
     emit_kids_seq(b, pat, depth);

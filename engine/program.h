@@ -27,7 +27,8 @@ typedef enum stg_op {
   STG_OP_SAVE,  /* a: capture slot (2 * capture + 0/1) */
   STG_OP_BOS,   /* sentence start */
   STG_OP_EOS,   /* sentence end */
-  STG_OP_LOOK,  /* a: sub-program start, b: 1 = behind, c: 1 = negated */
+  STG_OP_LOOK,  /* a: sub-program start, b: 0 = ahead, else behind with 1 + the longest
+                   match in tokens (STG_NONE: unbounded), c: 1 = negated */
   STG_OP_MATCH
 } stg_op;
 

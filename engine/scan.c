@@ -642,13 +642,19 @@ void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_
   out->rule = r->rule != STG_NONE ? p->str + p->rules[r->rule].name : NULL;
   if (r->kind == STANCETAG_RECORD_ENTITY) {
     const stg_ann *a = &g_array_index(s->ann, stg_ann, r->ann);
-    /* the sentence of an entity: the one containing its first token */
-    for (size_t i = 0; i < s->toks.n_sent; i++)
-      if (s->toks.sent[i].first <= a->start && a->start < s->toks.sent[i].last) {
-        out->sentence_start = s->toks.tok[s->toks.sent[i].first].start;
-        out->sentence_end = s->toks.tok[s->toks.sent[i].last - 1].end;
-        break;
-      }
+    /* the sentence of an entity: the one containing its first token (binary search) */
+    size_t lo = 0, hi = s->toks.n_sent;
+    while (hi - lo > 1) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (s->toks.sent[mid].first <= a->start)
+        lo = mid;
+      else
+        hi = mid;
+    }
+    if (s->toks.n_sent) {
+      out->sentence_start = s->toks.tok[s->toks.sent[lo].first].start;
+      out->sentence_end = s->toks.tok[s->toks.sent[lo].last - 1].end;
+    }
     if (!out->rule)
       out->rule = p->str + p->labels[a->label].name;
     pub_ann(p, s, r->ann, r->start, r->end, a->id, &out->annotation);

@@ -53,14 +53,18 @@ typedef struct stg_match {
 
 /* Pike VM thread queues, one per nesting depth of look-around. */
 typedef struct stg_vm {
-  GArray *threads; /* stg_thread */
-  GArray *caps;    /* uint32_t capture arrays */
-  GArray *head;    /* per position offset: first thread, STG_NONE */
-  GArray *tail;
-  uint32_t *mark;  /* per instruction: generation it was last added at a position */
+  struct stg_thread *threads; /* queued threads */
+  uint32_t n_threads, cap_threads;
+  uint32_t *caps; /* capture arrays */
+  uint32_t n_caps, cap_caps;
+  uint32_t *head, *tail, *hrun; /* per position offset: queue, valid when hrun == run */
+  uint32_t cap_pos;
+  uint32_t run;
+  uint32_t *mark; /* per instruction: generation it was last added at a position */
   uint32_t mark_size;
   uint32_t gen;
-  GArray *stack;   /* epsilon-closure work stack */
+  struct stg_thread *stack; /* epsilon-closure work stack */
+  uint32_t n_stack, cap_stack;
 } stg_vm;
 
 struct stancetag_scratch {

@@ -112,30 +112,47 @@ int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
 }
 
 void stg_vm_free(stg_vm *vm) {
-  if (!vm->threads)
-    return;
-  g_array_free(vm->threads, TRUE);
-  g_array_free(vm->caps, TRUE);
-  g_array_free(vm->head, TRUE);
-  g_array_free(vm->tail, TRUE);
-  g_array_free(vm->stack, TRUE);
+  g_free(vm->threads);
+  g_free(vm->caps);
+  g_free(vm->head);
+  g_free(vm->tail);
+  g_free(vm->hrun);
+  g_free(vm->stack);
   g_free(vm->mark);
   memset(vm, 0, sizeof *vm);
 }
 
+/* Grows a buffer geometrically so that it holds at least `need` elements. */
+#define GROW(ptr, cap, need)                                                                     \
+  do {                                                                                           \
+    if ((need) > (cap)) {                                                                        \
+      uint32_t c_ = (cap) ? (cap) : 64;                                                          \
+      while (c_ < (need))                                                                        \
+        c_ *= 2;                                                                                 \
+      (ptr) = g_realloc_n((ptr), c_, sizeof *(ptr));                                             \
+      (cap) = c_;                                                                                \
+    }                                                                                            \
+  } while (0)
+
+/* Per-run reset is O(1): queues are valid only when their stamp equals the run number, so no
+ * array is cleared per run (clearing was a quarter of the scan time). */
 static void vm_reset(stg_vm *vm, uint32_t n_pos, uint32_t n_code) {
-  if (!vm->threads) {
-    vm->threads = g_array_new(FALSE, FALSE, sizeof(stg_thread));
-    vm->caps = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    vm->head = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    vm->tail = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    vm->stack = g_array_new(FALSE, FALSE, sizeof(stg_thread));
+  vm->n_threads = 0;
+  vm->n_caps = 0;
+  if (n_pos > vm->cap_pos) {
+    uint32_t c = vm->cap_pos ? vm->cap_pos : 64;
+    while (c < n_pos)
+      c *= 2;
+    vm->head = g_realloc_n(vm->head, c, sizeof(uint32_t));
+    vm->tail = g_realloc_n(vm->tail, c, sizeof(uint32_t));
+    vm->hrun = g_realloc_n(vm->hrun, c, sizeof(uint32_t));
+    memset(vm->hrun + vm->cap_pos, 0, (c - vm->cap_pos) * sizeof(uint32_t));
+    vm->cap_pos = c;
   }
-  g_array_set_size(vm->threads, 0);
-  g_array_set_size(vm->caps, 0);
-  g_array_set_size(vm->head, n_pos);
-  g_array_set_size(vm->tail, n_pos);
-  memset(vm->head->data, 0xFF, n_pos * sizeof(uint32_t));
+  if (++vm->run == 0) {
+    memset(vm->hrun, 0, vm->cap_pos * sizeof(uint32_t));
+    vm->run = 1;
+  }
   if (vm->mark_size < n_code) {
     g_free(vm->mark);
     vm->mark = g_new0(uint32_t, n_code);
@@ -145,25 +162,30 @@ static void vm_reset(stg_vm *vm, uint32_t n_pos, uint32_t n_code) {
 }
 
 static uint32_t caps_copy(stg_vm *vm, uint32_t from, uint32_t n) {
-  uint32_t off = vm->caps->len;
-  g_array_set_size(vm->caps, off + n);
+  uint32_t off = vm->n_caps;
+  GROW(vm->caps, vm->cap_caps, off + n);
   if (n)
-    memcpy(&g_array_index(vm->caps, uint32_t, off), &g_array_index(vm->caps, uint32_t, from),
-           n * sizeof(uint32_t));
+    memcpy(vm->caps + off, vm->caps + from, n * sizeof(uint32_t));
+  vm->n_caps = off + n;
   return off;
 }
 
 static void enqueue(stg_vm *vm, uint32_t rel, uint32_t pc, uint32_t caps) {
-  stg_thread t = {pc, caps, STG_NONE};
-  uint32_t idx = vm->threads->len;
-  g_array_append_val(vm->threads, t);
-  uint32_t *head = &g_array_index(vm->head, uint32_t, rel);
-  uint32_t *tail = &g_array_index(vm->tail, uint32_t, rel);
-  if (*head == STG_NONE)
-    *head = idx;
-  else
-    g_array_index(vm->threads, stg_thread, *tail).next = idx;
-  *tail = idx;
+  GROW(vm->threads, vm->cap_threads, vm->n_threads + 1);
+  uint32_t idx = vm->n_threads++;
+  vm->threads[idx] = (stg_thread){pc, caps, STG_NONE};
+  if (vm->hrun[rel] != vm->run) {
+    vm->hrun[rel] = vm->run;
+    vm->head[rel] = idx;
+  } else {
+    vm->threads[vm->tail[rel]].next = idx;
+  }
+  vm->tail[rel] = idx;
+}
+
+static void push(stg_vm *vm, uint32_t pc, uint32_t caps) {
+  GROW(vm->stack, vm->cap_stack, vm->n_stack + 1);
+  vm->stack[vm->n_stack++] = (stg_thread){pc, caps, 0};
 }
 
 enum { MODE_LONGEST, MODE_ANY, MODE_AT_LIMIT };
@@ -179,7 +201,11 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
   if (!in->b) {
     found = vm_run(c, depth + 1, in->a, pos, c->se, MODE_ANY, 0, NULL, NULL);
   } else {
-    for (uint32_t s = pos + 1; s-- > c->sb && !found;)
+    /* b - 1 is the longest the look-behind pattern can be, so only that many starts are
+     * tried (unbounded patterns try back to the sentence start). */
+    uint32_t max = in->b - 1;
+    uint32_t lo = max == STG_NONE - 1 || pos - c->sb < max ? c->sb : pos - max;
+    for (uint32_t s = pos + 1; s-- > lo && !found;)
       found = vm_run(c, depth + 1, in->a, s, pos, MODE_AT_LIMIT, 0, NULL, NULL);
   }
   return in->c ? !found : found;
@@ -190,57 +216,51 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
   const stancetag_program *p = c->p;
   stancetag_scratch *s = c->s;
   stg_vm *vm = &s->vm[depth];
-  uint32_t n_pos = limit - start + 1;
-  vm_reset(vm, n_pos, p->n_code);
+  vm_reset(vm, limit - start + 1, p->n_code);
   uint32_t nc = 2 * n_caps;
-  uint32_t caps0 = vm->caps->len;
-  g_array_set_size(vm->caps, caps0 + nc);
-  memset(&g_array_index(vm->caps, uint32_t, caps0), 0xFF, nc * sizeof(uint32_t));
-  enqueue(vm, 0, pc0, caps0);
+  if (nc) {
+    GROW(vm->caps, vm->cap_caps, nc);
+    memset(vm->caps, 0xFF, nc * sizeof(uint32_t));
+  }
+  vm->n_caps = nc;
+  enqueue(vm, 0, pc0, 0);
+  uint32_t last_queued = start; /* no thread is queued beyond this position */
   int matched = 0;
   uint32_t best_end = 0;
-  for (uint32_t pos = start; pos <= limit; pos++) {
+  for (uint32_t pos = start; pos <= limit && pos <= last_queued; pos++) {
     uint32_t rel = pos - start;
-    uint32_t ti = g_array_index(vm->head, uint32_t, rel);
-    if (ti == STG_NONE)
+    if (vm->hrun[rel] != vm->run)
       continue;
-    vm->gen++;
-    if (vm->gen == 0) {
+    if (++vm->gen == 0) {
       memset(vm->mark, 0, vm->mark_size * sizeof(uint32_t));
       vm->gen = 1;
     }
     int matched_here = 0;
-    for (; ti != STG_NONE; ti = g_array_index(vm->threads, stg_thread, ti).next) {
-      stg_thread th = g_array_index(vm->threads, stg_thread, ti);
+    for (uint32_t ti = vm->head[rel]; ti != STG_NONE; ti = vm->threads[ti].next) {
       /* Epsilon closure in priority order, with an explicit stack. */
-      g_array_set_size(vm->stack, 0);
-      g_array_append_val(vm->stack, th);
-      while (vm->stack->len) {
-        stg_thread t = g_array_index(vm->stack, stg_thread, vm->stack->len - 1);
-        g_array_set_size(vm->stack, vm->stack->len - 1);
+      vm->n_stack = 0;
+      push(vm, vm->threads[ti].pc, vm->threads[ti].caps);
+      while (vm->n_stack) {
+        stg_thread t = vm->stack[--vm->n_stack];
         if (vm->mark[t.pc] == vm->gen)
           continue;
         vm->mark[t.pc] = vm->gen;
         const stg_inst *in = &p->code[t.pc];
         switch (in->op) {
-        case STG_OP_JMP: {
-          stg_thread n = {in->a, t.caps, 0};
-          g_array_append_val(vm->stack, n);
+        case STG_OP_JMP:
+          push(vm, in->a, t.caps);
           break;
-        }
-        case STG_OP_SPLIT: {
-          stg_thread second = {in->b, t.caps, 0}, first = {in->a, t.caps, 0};
-          g_array_append_val(vm->stack, second);
-          g_array_append_val(vm->stack, first);
+        case STG_OP_SPLIT:
+          push(vm, in->b, t.caps);
+          push(vm, in->a, t.caps);
           break;
-        }
         case STG_OP_SAVE: {
-          stg_thread n = {t.pc + 1, t.caps, 0};
+          uint32_t caps = t.caps;
           if (in->a < nc) {
-            n.caps = caps_copy(vm, t.caps, nc);
-            g_array_index(vm->caps, uint32_t, n.caps + in->a) = pos;
+            caps = caps_copy(vm, t.caps, nc);
+            vm->caps[caps + in->a] = pos;
           }
-          g_array_append_val(vm->stack, n);
+          push(vm, t.pc + 1, caps);
           break;
         }
         case STG_OP_BOS:
@@ -249,16 +269,17 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
           int ok = in->op == STG_OP_BOS   ? pos == c->sb
                    : in->op == STG_OP_EOS ? pos == c->se
                                           : look(c, depth, in, pos);
-          /* look() may reuse deeper VMs only, so this VM's arrays stay valid. */
-          if (ok) {
-            stg_thread n = {t.pc + 1, t.caps, 0};
-            g_array_append_val(vm->stack, n);
-          }
+          /* look() only uses deeper VMs, so this VM's state stays valid. */
+          if (ok)
+            push(vm, t.pc + 1, t.caps);
           break;
         }
         case STG_OP_PRED:
-          if (pos < limit && stg_vm_pred(c, in, pos))
+          if (pos < limit && stg_vm_pred(c, in, pos)) {
             enqueue(vm, rel + 1, t.pc + 1, t.caps);
+            if (pos + 1 > last_queued)
+              last_queued = pos + 1;
+          }
           break;
         case STG_OP_ANNOT:
           if (pos < limit) {
@@ -266,8 +287,11 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
                  a = g_array_index(s->ann, stg_ann, a).next) {
               const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
               if (an->label == in->a && an->end <= limit && an->end > pos &&
-                  stg_ann_ok(p, s, an, in->b, in->c))
+                  stg_ann_ok(p, s, an, in->b, in->c)) {
                 enqueue(vm, an->end - start, t.pc + 1, t.caps);
+                if (an->end > last_queued)
+                  last_queued = an->end;
+              }
             }
           }
           break;
@@ -286,8 +310,7 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
             matched = 1;
             best_end = pos;
             if (out_caps && nc)
-              memcpy(out_caps, &g_array_index(vm->caps, uint32_t, t.caps),
-                     nc * sizeof(uint32_t));
+              memcpy(out_caps, vm->caps + t.caps, nc * sizeof(uint32_t));
           }
           break;
         }
