@@ -17,4 +17,11 @@
 void stg_front_compile(const char *source, size_t len, const char *name,
                        const stancetag_compile_options *opts, stg_ast **out, stg_diags *d);
 
+/* Reads a whole regular file of at most 64 MiB with a bounded read (for
+ * stancetag_compile_file and imports). On success returns STANCETAG_OK and a g_malloc()ed,
+ * NUL-terminated *data of *len bytes. Otherwise returns STANCETAG_EIO (missing, unreadable,
+ * a directory, not a regular file) or STANCETAG_ELIMIT (too large), with a g_malloc()ed reason
+ * in *why such as "No such file or directory" or "it is a directory". */
+int stg_front_read_file(const char *path, char **data, size_t *len, char **why);
+
 #endif

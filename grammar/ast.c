@@ -1,0 +1,218 @@
+/* ast.c: constructors and destructors of the syntax tree (see ast.h for ownership). */
+#include "ast.h"
+
+static void symbol_free(gpointer data) {
+  stg_symbol *sym = data;
+  g_free(sym->name);
+  if (sym->defs)
+    g_ptr_array_unref(sym->defs);
+  g_free(sym);
+}
+
+static void source_free(gpointer data) {
+  stg_source *src = data;
+  g_free(src->name);
+  g_free(src->text);
+  g_free(src);
+}
+
+static void def_free_cb(gpointer data) {
+  stg_ast_def_free(data);
+}
+
+stg_ast *stg_ast_new(void) {
+  stg_ast *ast = g_new0(stg_ast, 1);
+  ast->sources = g_ptr_array_new_with_free_func(source_free);
+  ast->defs = g_ptr_array_new_with_free_func(def_free_cb);
+  ast->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, symbol_free);
+  return ast;
+}
+
+void stg_ast_free(stg_ast *ast) {
+  if (!ast)
+    return;
+  g_ptr_array_unref(ast->defs);
+  g_hash_table_unref(ast->symbols);
+  g_ptr_array_unref(ast->sources);
+  g_free(ast);
+}
+
+static void value_clear(stg_value *v) {
+  g_free(v->text);
+  g_free(v->attr);
+  v->text = v->attr = NULL;
+}
+
+static void attr_clear(gpointer data) {
+  stg_attr *a = data;
+  g_free(a->name);
+  value_clear(&a->value);
+}
+
+static void constraint_clear(gpointer data) {
+  stg_constraint *c = data;
+  g_free(c->name);
+  value_clear(&c->value);
+}
+
+GArray *stg_ast_attrs_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(stg_attr));
+  g_array_set_clear_func(a, attr_clear);
+  return a;
+}
+
+GArray *stg_ast_constraints_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(stg_constraint));
+  g_array_set_clear_func(a, constraint_clear);
+  return a;
+}
+
+static void word_item_clear(gpointer data) {
+  stg_word_item *w = data;
+  g_free(w->text);
+}
+
+GArray *stg_ast_words_new(void) {
+  GArray *a = g_array_new(FALSE, TRUE, sizeof(stg_word_item));
+  g_array_set_clear_func(a, word_item_clear);
+  return a;
+}
+
+stg_pat *stg_ast_pat_new(stg_pat_kind kind, stg_loc loc) {
+  stg_pat *p = g_new0(stg_pat, 1);
+  p->kind = kind;
+  p->loc = loc;
+  return p;
+}
+
+/* Trees are at most STG_MAX_NESTING deep (the parser enforces it), so recursion is bounded. */
+void stg_ast_pat_free(stg_pat *pat) {
+  if (!pat)
+    return;
+  g_free(pat->text);
+  if (pat->kids) {
+    for (guint i = 0; i < pat->kids->len; i++)
+      stg_ast_pat_free(g_ptr_array_index(pat->kids, i));
+    g_ptr_array_unref(pat->kids);
+  }
+  if (pat->constraints)
+    g_array_unref(pat->constraints);
+  g_free(pat);
+}
+
+void stg_ast_pat_add(stg_pat *pat, stg_pat *kid) {
+  if (!pat->kids)
+    pat->kids = g_ptr_array_new();
+  g_ptr_array_add(pat->kids, kid);
+}
+
+static void phrase_free(gpointer data) {
+  stg_phrase *ph = data;
+  g_free(ph->text);
+  g_free(ph);
+}
+
+stg_entry *stg_ast_entry_new(stg_loc loc) {
+  stg_entry *e = g_new0(stg_entry, 1);
+  e->phrases = g_ptr_array_new_with_free_func(phrase_free);
+  e->attrs = stg_ast_attrs_new();
+  e->loc = loc;
+  return e;
+}
+
+void stg_ast_entry_free(stg_entry *e) {
+  if (!e)
+    return;
+  g_ptr_array_unref(e->phrases);
+  g_array_unref(e->attrs);
+  g_free(e);
+}
+
+void stg_ast_span_alt_free(stg_span_alt *alt) {
+  if (!alt)
+    return;
+  stg_ast_pat_free(alt->pat);
+  if (alt->attrs)
+    g_array_unref(alt->attrs);
+  g_free(alt);
+}
+
+void stg_ast_action_free(stg_action *a) {
+  if (!a)
+    return;
+  g_free(a->holder);
+  g_free(a->target);
+  g_free(a->polarity_capture);
+  g_free(a->label);
+  g_free(a->capture);
+  if (a->attrs)
+    g_array_unref(a->attrs);
+  g_free(a);
+}
+
+void stg_ast_expect_free(stg_expect *e) {
+  if (!e)
+    return;
+  g_free(e->holder);
+  g_free(e->stance);
+  g_free(e->target);
+  g_free(e->label);
+  g_free(e->text);
+  g_free(e);
+}
+
+stg_def *stg_ast_def_new(stg_def_kind kind, stg_loc loc) {
+  stg_def *d = g_new0(stg_def, 1);
+  d->kind = kind;
+  d->loc = loc;
+  return d;
+}
+
+void stg_ast_def_free(stg_def *def) {
+  if (!def)
+    return;
+  g_free(def->name);
+  if (def->entries) {
+    for (guint i = 0; i < def->entries->len; i++)
+      stg_ast_entry_free(g_ptr_array_index(def->entries, i));
+    g_ptr_array_unref(def->entries);
+  }
+  g_free(def->tsv_path);
+  if (def->tsv_columns)
+    g_ptr_array_unref(def->tsv_columns);
+  if (def->words)
+    g_array_unref(def->words);
+  if (def->word_attrs)
+    g_array_unref(def->word_attrs);
+  if (def->expanded)
+    g_ptr_array_unref(def->expanded);
+  if (def->expanded_cs)
+    g_array_unref(def->expanded_cs);
+  if (def->alts) {
+    for (guint i = 0; i < def->alts->len; i++)
+      stg_ast_span_alt_free(g_ptr_array_index(def->alts, i));
+    g_ptr_array_unref(def->alts);
+  }
+  stg_ast_pat_free(def->pat);
+  if (def->actions) {
+    for (guint i = 0; i < def->actions->len; i++)
+      stg_ast_action_free(g_ptr_array_index(def->actions, i));
+    g_ptr_array_unref(def->actions);
+  }
+  g_free(def->test_text);
+  if (def->expects) {
+    for (guint i = 0; i < def->expects->len; i++)
+      stg_ast_expect_free(g_ptr_array_index(def->expects, i));
+    g_ptr_array_unref(def->expects);
+  }
+  g_free(def);
+}
+
+guint stg_ast_add_source(stg_ast *ast, const char *name, char *text, size_t len) {
+  stg_source *src = g_new0(stg_source, 1);
+  src->name = g_strdup(name);
+  src->text = text;
+  src->len = len;
+  g_ptr_array_add(ast->sources, src);
+  return ast->sources->len - 1;
+}
