@@ -150,14 +150,24 @@ static uint32_t stg_tok_shape(ptr s, ptr e) {
       gunichar ch = stg_tok_dec(p, &n);
       p += n;
       ascii = 0;
-      if (g_unichar_isupper(ch) || g_unichar_istitle(ch))
+      switch (g_unichar_type(ch)) { /* one table lookup */
+      case G_UNICODE_UPPERCASE_LETTER:
+      case G_UNICODE_TITLECASE_LETTER:
         u = 1;
-      else if (g_unichar_islower(ch))
+        break;
+      case G_UNICODE_LOWERCASE_LETTER:
         l = 1;
-      else if (g_unichar_isalpha(ch))
+        break;
+      case G_UNICODE_MODIFIER_LETTER:
+      case G_UNICODE_OTHER_LETTER:
         a = 1;
-      else if (g_unichar_isdigit(ch))
+        break;
+      case G_UNICODE_DECIMAL_NUMBER:
         digit = 1;
+        break;
+      default:
+        break;
+      }
     }
     if (u | l | a) {
       if (first && u)
@@ -317,6 +327,33 @@ static uint32_t stg_tok_invalid(stg_tokens *t, ptr base, ptr tok, ptr lim, ptr *
   return f;
 }
 
+/* Sentence-final state after tokens [.., i]: 0, 1 terminal punctuation, 2 abbreviation,
+ * 3 ideographic terminal (with only glued closing quotes/brackets after it). */
+static int stg_tok_final(const stg_token *tok, size_t i) {
+  for (;;) {
+    uint32_t f = tok[i].flags;
+    if (f & STG_TOK_TERM)
+      return f & STG_TOK_CJKTERM ? 3 : 1;
+    if (f & STG_TF_ABBREV)
+      return 2;
+    if (!(f & STG_TOK_CLOSE) || !(f & STG_TF_GLUED) || i == 0)
+      return 0;
+    i--;
+  }
+}
+
+/* A line after a single line break starts in lower case (evidence of hard-wrapped text). */
+static int stg_tok_lower_line(ptr p, ptr lim) {
+  while (p < lim && (*p == ' ' || *p == '\t' || *p == '\r'))
+    p++;
+  if (p == lim)
+    return 0;
+  if (stg_tok_islower(*p))
+    return 1;
+  int sub, n = stg_tok_utf8(p, lim, &sub);
+  return n > 1 && g_unichar_islower(stg_tok_dec(p, &n));
+}
+
 /* ---- The lexer ------------------------------------------------------------------------ */
 
 /*!re2c
@@ -412,17 +449,20 @@ static const unsigned char stg_tok_class[256] = {
     continue;                                                                                      \
   }
 
-/* Scans text[0..len) into t->tok (appending). Leaves private flags set. */
-static void stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
+/* Scans text[0..len) into t->tok (appending). Leaves private flags set. Returns whether the
+ * text looks hard-wrapped: lines that continue in lower case after an unterminated single
+ * line break, in at least 2 places and a quarter of the single line breaks. */
+static int stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
   ptr base = (ptr)text, cur = base, lim = base + len, mar = base, tok;
-  uint32_t ws = 0; /* flags the next token inherits from what precedes it */
+  uint32_t ws = 0;                        /* flags the next token inherits from what precedes it */
+  size_t singles = 0, cont = 0, this = 0; /* single line breaks, continued lines, this one's */
   for (;;) {
     if (cur >= lim)
-      return;
+      break;
     if (*cur == ' ') { /* the usual single space: skip it without entering the DFA */
       ws &= ~(uint32_t)STG_TF_GLUED;
       if (++cur >= lim)
-        return;
+        break;
     }
     tok = cur;
     unsigned k = stg_tok_class[*cur];
@@ -437,8 +477,19 @@ static void stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
     }
     /*!re2c
       sp+           { ws &= ~(uint32_t)STG_TF_GLUED; continue; }
-      nl            { /* a second line break makes a blank line */
-                      ws = (ws & (STG_TOK_NL | STG_TOK_BLANK) ? STG_TOK_BLANK : 0) | STG_TOK_NL;
+      nl            { if (!(ws & (STG_TOK_NL | STG_TOK_BLANK))) {
+                        this = t->n > 0 && stg_tok_final(t->tok, t->n - 1) == 0 &&
+                               stg_tok_lower_line(cur, lim);
+                        singles++;
+                        cont += this;
+                        ws = STG_TOK_NL;
+                      } else { // a second line break makes a blank line
+                        if (!(ws & STG_TOK_BLANK)) {
+                          singles--;
+                          cont -= this;
+                        }
+                        ws = STG_TOK_NL | STG_TOK_BLANK;
+                      }
                       continue; }
       para          { ws = STG_TOK_NL | STG_TOK_BLANK; continue; }
 
@@ -458,18 +509,18 @@ static void stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
                     { EMIT(stg_tok_shape(tok, cur) | STG_TF_ABBREV); }
       letter ("." letter)+
                     { EMIT(stg_tok_shape(tok, cur)); }
-      [Nn] "o."     { /* "No." only before a number */
+      [Nn] "o."     { // "No." only before a number
                       if (!stg_tok_digit_follows(cur, lim))
                         cur--;
                       EMIT(stg_tok_shape(tok, cur) | (cur - tok == 3 ? STG_TF_ABBREV : 0)); }
-      [A-Z] "."     { /* a middle initial, "V." in "Vladimir V. Putin" */
+      [A-Z] "."     { // a middle initial: "V." in "Vladimir V. Putin"
                       if (!stg_tok_initial_follows(cur, lim))
                         cur--;
                       EMIT(F_ASCII_UPPER | (cur - tok == 2 ? STG_TF_ABBREV : 0)); }
       apos ('s' | 're' | 've' | 'll' | 'd' | 'm')
                     { if (stg_tok_contraction(t, cur, lim, ws))
                         EMIT(stg_tok_shape(tok, cur));
-                      cur = tok + (*tok == '\'' ? 1 : 3); /* just the apostrophe, as a quote */
+                      cur = tok + (*tok == '\'' ? 1 : 3); // just the apostrophe, as a quote
                       EMIT((*tok == '\'' ? F_PUNCT : F_UPUNCT) | STG_TF_QUOTE | F_AMBIGUOUS); }
 
       url | email | "@" [a-zA-Z0-9_]+   { EMIT(STG_TF_URL | STG_TF_ASCII); }
@@ -496,145 +547,125 @@ static void stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
       *             { EMIT(stg_tok_invalid(t, base, tok, lim, &cur)); }
     */
   }
+  return cont >= 2 && cont * 4 >= singles;
 }
 
 #undef EMIT
 
-  /* ---- Sentence splitter ---------------------------------------------------------------- */
+/* ---- Sentence splitter ---------------------------------------------------------------- */
 
-  static void stg_tok_sent(stg_tokens *t, size_t first, size_t end, uint32_t para) {
-    if (t->n_sent == t->cap_sent) {
-      t->cap_sent = t->cap_sent ? t->cap_sent * 2 : 64;
-      t->sent = g_renew(stg_sentence, t->sent, t->cap_sent);
-    }
-    t->sent[t->n_sent++] = (stg_sentence){(uint32_t)first, (uint32_t)end, para};
-    t->tok[end - 1].flags |= STG_TF_SENT_END;
+static void stg_tok_sent(stg_tokens *t, size_t first, size_t end, uint32_t para) {
+  if (t->n_sent == t->cap_sent) {
+    t->cap_sent = t->cap_sent ? t->cap_sent * 2 : 64;
+    t->sent = g_renew(stg_sentence, t->sent, t->cap_sent);
   }
+  t->sent[t->n_sent++] = (stg_sentence){(uint32_t)first, (uint32_t)end, para};
+  t->tok[end - 1].flags |= STG_TF_SENT_END;
+}
 
-  /* May token k (preceded by whitespace) start a sentence: a capital, a digit, an opening
+/* May token k (preceded by whitespace) start a sentence: a capital, a digit, an opening
  * quote or bracket, or a letter of a script without case. */
-  static int stg_tok_starts(const stg_token *k, ptr base) {
-    uint32_t f = k->flags;
-    unsigned c = base[k->start];
-    if (f & (STG_TF_CAP | STG_TF_NUM | STG_TOK_OPEN))
-      return 1;
-    if (c - '0' < 10u)
-      return 1;
-    return (f & STG_TF_WORD) && !(f & STG_TF_LOWER) && c >= 0x80;
-  }
+static int stg_tok_starts(const stg_token *k, ptr base) {
+  uint32_t f = k->flags;
+  unsigned c = base[k->start];
+  if (f & (STG_TF_CAP | STG_TF_NUM | STG_TOK_OPEN))
+    return 1;
+  if (c - '0' < 10u)
+    return 1;
+  return (f & STG_TF_WORD) && !(f & STG_TF_LOWER) && c >= 0x80;
+}
 
-  static int stg_tok_lower_start(const stg_token *k, ptr base) {
-    unsigned c = base[k->start];
-    return c - 'a' < 26u || (k->flags & STG_TF_LOWER);
-  }
+static void stg_tok_split(stg_tokens *t, ptr base, int wrapped) {
+  stg_token *tok = t->tok;
+  size_t n = t->n;
+  if (n == 0)
+    return;
+  /* Hard-wrapped text keeps sentences across single line breaks; text with one paragraph or
+   * headline per line does not. */
+  size_t headline = wrapped ? STG_TOK_HEADLINE_WRAPPED : STG_TOK_HEADLINE;
 
-  /* Sentence-final state after tokens [.., i]: 0, 1 terminal punctuation, 2 abbreviation,
- * 3 ideographic terminal (with only glued closing quotes/brackets after it). */
-  static int stg_tok_final(const stg_token *tok, size_t i) {
-    for (;;) {
-      uint32_t f = tok[i].flags;
-      if (f & STG_TOK_TERM)
-        return f & STG_TOK_CJKTERM ? 3 : 1;
-      if (f & STG_TF_ABBREV)
-        return 2;
-      if (!(f & STG_TOK_CLOSE) || !(f & STG_TF_GLUED) || i == 0)
-        return 0;
-      i--;
+  size_t first = 0;
+  uint32_t para = 0, line_start = tok[0].start;
+  int fin = 0; /* stg_tok_final() of the previous token, tracked incrementally */
+  for (size_t i = 0; i < n; i++) {
+    if (fin == 0) { /* skip plain tokens after a plain token: nothing to decide */
+      size_t stop = first + STG_TOK_MAX_SENT < n ? first + STG_TOK_MAX_SENT : n;
+      while (i < stop && !(tok[i].flags & (STG_TOK_PRIVATE | STG_TF_ABBREV)))
+        i++;
+      if (i == n)
+        break;
     }
-  }
-
-  static void stg_tok_split(stg_tokens *t, ptr base) {
-    stg_token *tok = t->tok;
-    size_t n = t->n;
-    if (n == 0)
-      return;
-    /* Hard-wrapped text (lines continue in lower case after an unterminated line break) keeps
-   * sentences across single line breaks; text with one paragraph or headline per line does
-   * not. */
-    size_t singles = 0, cont = 0;
-    for (size_t i = 1; i < n; i++)
-      if ((tok[i].flags & (STG_TOK_NL | STG_TOK_BLANK)) == STG_TOK_NL) {
-        singles++;
-        if (stg_tok_lower_start(&tok[i], base) && stg_tok_final(tok, i - 1) == 0)
-          cont++;
-      }
-    int wrapped = cont >= 2 && cont * 4 >= singles;
-    size_t headline = wrapped ? STG_TOK_HEADLINE_WRAPPED : STG_TOK_HEADLINE;
-
-    size_t first = 0;
-    uint32_t para = 0, line_start = tok[0].start;
-    int fin = 0; /* stg_tok_final() of the previous token, tracked incrementally */
-    for (size_t i = 0; i < n; i++) {
-      uint32_t f = tok[i].flags;
-      /* Fast path: most tokens follow a plain word on the same line. */
-      if (fin == 0 && !(f & (STG_TOK_PRIVATE | STG_TF_ABBREV)) && i - first < STG_TOK_MAX_SENT)
-        continue;
-      int closer = (f & (STG_TOK_CLOSE | STG_TF_GLUED)) == (STG_TOK_CLOSE | STG_TF_GLUED);
-      if (i > 0) {
-        int brk = 0, newpara = 0;
-        if (f & STG_TOK_BLANK)
-          brk = newpara = 1;
-        else if (f & STG_TOK_SPLIT)
+    uint32_t f = tok[i].flags;
+    int closer = (f & (STG_TOK_CLOSE | STG_TF_GLUED)) == (STG_TOK_CLOSE | STG_TF_GLUED);
+    if (i > 0) {
+      int brk = 0, newpara = 0;
+      if (f & STG_TOK_BLANK)
+        brk = newpara = 1;
+      else if (f & STG_TOK_SPLIT)
+        brk = 1;
+      else if (fin == 3)
+        brk = !closer;
+      else if (!(f & STG_TF_GLUED) && stg_tok_starts(&tok[i], base)) {
+        if (fin == 1)
           brk = 1;
-        else if (fin == 3)
-          brk = !closer;
-        else if (!(f & STG_TF_GLUED) && stg_tok_starts(&tok[i], base)) {
-          if (fin == 1)
-            brk = 1;
-          else if (f & STG_TOK_NL) {
-            if (fin == 2)
-              brk = !wrapped;
-            else
-              brk = tok[i - 1].end - line_start < headline;
-          }
-          newpara = brk && (f & STG_TOK_NL) && !wrapped; /* one paragraph per line */
+        else if (f & STG_TOK_NL) {
+          if (fin == 2)
+            brk = !wrapped;
+          else
+            brk = tok[i - 1].end - line_start < headline;
         }
-        if (!brk && i - first >= STG_TOK_MAX_SENT)
-          brk = 1;
-        if (brk) {
-          stg_tok_sent(t, first, i, para);
-          first = i;
-          para += (uint32_t)newpara;
-        }
-        if (f & STG_TOK_NL)
-          line_start = tok[i].start;
+        newpara = brk && (f & STG_TOK_NL) && !wrapped; /* one paragraph per line */
       }
-      if (f & STG_TOK_TERM)
-        fin = f & STG_TOK_CJKTERM ? 3 : 1;
-      else if (f & STG_TF_ABBREV)
-        fin = 2;
-      else if (!closer)
-        fin = 0;
-      tok[i].flags = f & ~STG_TOK_PRIVATE;
+      if (!brk && i - first >= STG_TOK_MAX_SENT)
+        brk = 1;
+      if (brk) {
+        stg_tok_sent(t, first, i, para);
+        first = i;
+        para += (uint32_t)newpara;
+      }
+      if (f & STG_TOK_NL)
+        line_start = tok[i].start;
     }
-    stg_tok_sent(t, first, n, para);
+    if (f & STG_TOK_TERM)
+      fin = f & STG_TOK_CJKTERM ? 3 : 1;
+    else if (f & STG_TF_ABBREV)
+      fin = 2;
+    else if (!closer)
+      fin = 0;
+    tok[i].flags = f & ~STG_TOK_PRIVATE;
   }
+  stg_tok_sent(t, first, n, para);
+}
 
-  static int stg_tok_reset(const char *text, size_t len, stg_tokens *t) {
-    t->n = t->n_sent = 0;
-    t->invalid_utf8 = t->first_invalid_offset = t->nul_bytes = 0;
-    if (len > UINT32_MAX || (len > 0 && text == NULL))
-      return -1;
-    if (t->cap < len / 6 + 16) {
-      t->cap = len / 6 + 16;
-      t->tok = g_renew(stg_token, t->tok, t->cap);
-    }
-    return 0;
+static int stg_tok_reset(const char *text, size_t len, stg_tokens *t) {
+  t->n = t->n_sent = 0;
+  t->invalid_utf8 = t->first_invalid_offset = t->nul_bytes = 0;
+  if (len > UINT32_MAX || (len > 0 && text == NULL))
+    return -1;
+  if (t->cap < len / 5 + 16) { /* English prose: about one token per 5.4 bytes */
+    t->cap = len / 5 + 16;
+    t->tok = g_renew(stg_token, t->tok, t->cap);
   }
+  return 0;
+}
 
-  int stg_tokenize(const char *text, size_t len, stg_tokens *t) {
-    if (stg_tok_reset(text, len, t) != 0)
-      return -1;
-    stg_tok_scan(text, len, t);
-    stg_tok_split(t, (ptr)text);
-    return 0;
-  }
+int stg_tokenize(const char *text, size_t len, stg_tokens *t) {
+  if (stg_tok_reset(text, len, t) != 0)
+    return -1;
+  if (len == 0)
+    return 0; /* text may be NULL */
+  int wrapped = stg_tok_scan(text, len, t);
+  stg_tok_split(t, (ptr)text, wrapped);
+  return 0;
+}
 
-  int stg_tokenize_phrase(const char *text, size_t len, stg_tokens *t) {
-    if (stg_tok_reset(text, len, t) != 0)
-      return -1;
-    stg_tok_scan(text, len, t);
-    for (size_t i = 0; i < t->n; i++)
-      t->tok[i].flags &= ~STG_TOK_PRIVATE;
+int stg_tokenize_phrase(const char *text, size_t len, stg_tokens *t) {
+  if (stg_tok_reset(text, len, t) != 0)
+    return -1;
+  if (len == 0)
     return 0;
-  }
+  stg_tok_scan(text, len, t);
+  for (size_t i = 0; i < t->n; i++)
+    t->tok[i].flags &= ~STG_TOK_PRIVATE;
+  return 0;
+}
