@@ -1,0 +1,355 @@
+/* cli-pipeline.c: worker pool and in-order emission (see cli-pipeline.h). */
+#include "cli-pipeline.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define FLUSH_AT (1u << 20)              /* single-thread mode: write output every 1 MiB */
+#define PROGRESS_AFTER_US G_USEC_PER_SEC /* show progress only for runs longer than this */
+#define PROGRESS_EVERY_US (G_USEC_PER_SEC / 5)
+
+struct cli_doc {
+  char *name, *path;
+  gboolean header_done; /* text format: document name printed */
+  guint64 invalid_utf8, first_invalid;
+};
+
+typedef enum unit_kind { UNIT_PIECE, UNIT_END, UNIT_MESSAGE } unit_kind;
+
+typedef struct unit {
+  unit_kind kind;
+  cli_doc *doc;
+  GBytes *text;
+  guint64 base;
+  char *message;
+  gboolean failure;
+  /* results, written by the worker that scans the piece */
+  GString *out;
+  GPtrArray *keys; /* text format: summary keys of the stance records */
+  stancetag_scan_info info;
+  int rc;
+  gboolean done;
+} unit;
+
+struct cli_run {
+  cli_run_config cfg;
+  stancetag_scratch **scratches; /* one per worker; [0] in single-thread mode */
+  GThread **workers;
+  unsigned n_workers; /* 0: single-thread mode */
+  GMutex lock;
+  GCond work_cond, done_cond;
+  GQueue pending;  /* pieces not yet taken by a worker */
+  GQueue inflight; /* every submitted unit not yet emitted, in input order */
+  guint max_inflight;
+  gboolean stopping;
+  /* main thread only */
+  out_summary *summary;
+  gboolean failed, wrote_doc;
+  gint64 start_us, progress_us;
+  gboolean progress_shown;
+  guint64 bytes_done, docs_done;
+};
+
+typedef struct scan_ctx {
+  cli_run *run;
+  unit *u;
+  out_piece piece;
+} scan_ctx;
+
+/* Writes a unit's formatted output (main thread). */
+static void write_output(cli_run *run, unit *u) {
+  if (u->out->len == 0)
+    return;
+  if (run->cfg.out.format == OUT_TEXT && !u->doc->header_done) {
+    GString *head = g_string_new(run->wrote_doc ? "\n" : "");
+    out_doc_header(head, &run->cfg.out, u->doc->name);
+    fwrite(head->str, 1, head->len, run->cfg.output);
+    g_string_free(head, TRUE);
+    u->doc->header_done = run->wrote_doc = TRUE;
+  }
+  fwrite(u->out->str, 1, u->out->len, run->cfg.output);
+  g_string_truncate(u->out, 0);
+}
+
+static int on_record(const stancetag_record *r, void *data) {
+  scan_ctx *c = data;
+  out_record(c->u->out, &c->piece, r);
+  if (c->run->cfg.out.format == OUT_TEXT && r->kind == STANCETAG_RECORD_STANCE)
+    g_ptr_array_add(c->u->keys, out_summary_key(&c->piece, r));
+  if (c->run->n_workers == 0 && c->u->out->len >= FLUSH_AT)
+    write_output(c->run, c->u); /* single-thread mode: this is the main thread */
+  return 0;
+}
+
+static void process(cli_run *run, unit *u, stancetag_scratch *scratch) {
+  gsize len = 0;
+  const char *text = g_bytes_get_data(u->text, &len);
+  scan_ctx c = {run, u, {&run->cfg.out, u->doc->name, text, len, u->base}};
+  u->rc = stancetag_scan(run->cfg.program, scratch, text, len, run->cfg.scan_flags, on_record, &c,
+                         &u->info);
+}
+
+static void clear_progress(cli_run *run) {
+  if (run->progress_shown) {
+    fputs("\r\033[K", stderr);
+    run->progress_shown = FALSE;
+  }
+}
+
+static void progress(cli_run *run) {
+  if (!run->cfg.progress)
+    return;
+  gint64 now = g_get_monotonic_time();
+  if (now - run->start_us < PROGRESS_AFTER_US || now - run->progress_us < PROGRESS_EVERY_US)
+    return;
+  run->progress_us = now;
+  double mb = (double)run->bytes_done / 1e6, secs = (double)(now - run->start_us) / 1e6;
+  fprintf(stderr, "\rstancetag: %" G_GUINT64_FORMAT " documents, %.1f MB, %.1f MB/s\033[K",
+          run->docs_done, mb, mb / secs);
+  run->progress_shown = TRUE;
+}
+
+static void message(cli_run *run, const char *text, gboolean failure) {
+  clear_progress(run);
+  fprintf(stderr, "%s\n", text);
+  run->failed = run->failed || failure;
+}
+
+static void free_unit(unit *u) {
+  if (u->text)
+    g_bytes_unref(u->text);
+  if (u->out)
+    g_string_free(u->out, TRUE);
+  if (u->keys)
+    g_ptr_array_free(u->keys, TRUE);
+  g_free(u->message);
+  g_free(u);
+}
+
+static void free_doc(cli_doc *d) {
+  g_free(d->name);
+  g_free(d->path);
+  g_free(d);
+}
+
+/* Main thread, in input order. */
+static void emit(cli_run *run, unit *u) {
+  cli_doc *d = u->doc;
+  switch (u->kind) {
+  case UNIT_MESSAGE:
+    message(run, u->message, u->failure);
+    break;
+  case UNIT_PIECE:
+    write_output(run, u);
+    for (guint i = 0; i < u->keys->len; i++)
+      out_summary_add(run->summary, u->keys->pdata[i], 1);
+    run->bytes_done += g_bytes_get_size(u->text);
+    if (u->rc != STANCETAG_OK) {
+      char *m = g_strdup_printf("%s: error: scanning failed at byte %" G_GUINT64_FORMAT ": %s",
+                                d->path, u->base, stancetag_strerror(u->rc));
+      message(run, m, TRUE);
+      g_free(m);
+    } else if (u->info.invalid_utf8 > 0) {
+      if (d->invalid_utf8 == 0)
+        d->first_invalid = u->base + u->info.first_invalid_offset;
+      d->invalid_utf8 += u->info.invalid_utf8;
+    }
+    break;
+  case UNIT_END:
+    if (d->invalid_utf8 > 0) {
+      char *m = g_strdup_printf("%s: warning: invalid UTF-8 at byte %" G_GUINT64_FORMAT
+                                " (%" G_GUINT64_FORMAT " sequence%s)",
+                                d->path, d->first_invalid, d->invalid_utf8,
+                                d->invalid_utf8 == 1 ? "" : "s");
+      message(run, m, FALSE);
+      g_free(m);
+    }
+    run->docs_done++;
+    free_doc(d);
+    break;
+  }
+  free_unit(u);
+  progress(run);
+}
+
+static gpointer worker(gpointer data) {
+  cli_run *run = ((gpointer *)data)[0];
+  stancetag_scratch *scratch = ((gpointer *)data)[1];
+  g_free(data);
+  g_mutex_lock(&run->lock);
+  for (;;) {
+    while (g_queue_is_empty(&run->pending) && !run->stopping)
+      g_cond_wait(&run->work_cond, &run->lock);
+    unit *u = g_queue_pop_head(&run->pending);
+    if (!u)
+      break;
+    g_mutex_unlock(&run->lock);
+    process(run, u, scratch);
+    g_mutex_lock(&run->lock);
+    u->done = TRUE;
+    g_cond_signal(&run->done_cond);
+  }
+  g_mutex_unlock(&run->lock);
+  return NULL;
+}
+
+/* Emits finished units from the head; waits while more than `limit` are in flight. Called
+ * with the lock held. */
+static void drain(cli_run *run, guint limit) {
+  for (;;) {
+    unit *head = g_queue_peek_head(&run->inflight);
+    if (head && head->done) {
+      g_queue_pop_head(&run->inflight);
+      g_mutex_unlock(&run->lock);
+      emit(run, head);
+      g_mutex_lock(&run->lock);
+      continue;
+    }
+    if (g_queue_get_length(&run->inflight) <= limit)
+      return;
+    if (run->cfg.progress) {
+      g_cond_wait_until(&run->done_cond, &run->lock, g_get_monotonic_time() + PROGRESS_EVERY_US);
+      progress(run);
+    } else {
+      g_cond_wait(&run->done_cond, &run->lock);
+    }
+  }
+}
+
+static void submit(cli_run *run, unit *u) {
+  if (u->kind == UNIT_PIECE) {
+    u->out = g_string_new(NULL);
+    u->keys = g_ptr_array_new_with_free_func(g_free);
+  }
+  if (run->n_workers == 0) {
+    if (u->kind == UNIT_PIECE)
+      process(run, u, run->scratches[0]);
+    emit(run, u);
+    return;
+  }
+  g_mutex_lock(&run->lock);
+  g_queue_push_tail(&run->inflight, u);
+  if (u->kind == UNIT_PIECE) {
+    g_queue_push_tail(&run->pending, u);
+    g_cond_signal(&run->work_cond);
+  } else {
+    u->done = TRUE;
+  }
+  drain(run, run->max_inflight - 1);
+  g_mutex_unlock(&run->lock);
+}
+
+cli_run *cli_run_new(const cli_run_config *cfg) {
+  cli_run *run = g_new0(cli_run, 1);
+  run->cfg = *cfg;
+  unsigned n = cfg->threads > 1 ? cfg->threads : 1;
+  run->scratches = g_new0(stancetag_scratch *, n);
+  for (unsigned i = 0; i < n; i++) {
+    int rc = stancetag_scratch_alloc(cfg->program, &run->scratches[i]);
+    if (rc != STANCETAG_OK) {
+      fprintf(stderr, "stancetag: error: cannot allocate scanning state: %s\n",
+              stancetag_strerror(rc));
+      for (unsigned k = 0; k < i; k++)
+        stancetag_scratch_free(run->scratches[k]);
+      g_free(run->scratches);
+      g_free(run);
+      return NULL;
+    }
+  }
+  g_mutex_init(&run->lock);
+  g_cond_init(&run->work_cond);
+  g_cond_init(&run->done_cond);
+  g_queue_init(&run->pending);
+  g_queue_init(&run->inflight);
+  run->summary = out_summary_new();
+  run->start_us = g_get_monotonic_time();
+  if (cfg->threads > 1) {
+    run->n_workers = cfg->threads;
+    run->max_inflight = 2 * cfg->threads + 2;
+    run->workers = g_new0(GThread *, n);
+    for (unsigned i = 0; i < n; i++) {
+      gpointer *arg = g_new(gpointer, 2);
+      arg[0] = run;
+      arg[1] = run->scratches[i];
+      run->workers[i] = g_thread_new("stancetag-scan", worker, arg);
+    }
+  }
+  if (cfg->out.format == OUT_TSV) {
+    GString *h = g_string_new(NULL);
+    out_tsv_header(h);
+    fwrite(h->str, 1, h->len, cfg->output);
+    g_string_free(h, TRUE);
+  }
+  return run;
+}
+
+cli_doc *cli_run_doc_begin(cli_run *run, const char *name, const char *path) {
+  cli_doc *d = g_new0(cli_doc, 1);
+  d->name = g_strdup(name);
+  d->path = g_strdup(path);
+  return d;
+}
+
+void cli_run_piece(cli_run *run, cli_doc *doc, GBytes *text, guint64 base) {
+  if (g_bytes_get_size(text) == 0) {
+    g_bytes_unref(text);
+    return;
+  }
+  unit *u = g_new0(unit, 1);
+  u->kind = UNIT_PIECE;
+  u->doc = doc;
+  u->text = text;
+  u->base = base;
+  submit(run, u);
+}
+
+void cli_run_doc_end(cli_run *run, cli_doc *doc) {
+  unit *u = g_new0(unit, 1);
+  u->kind = UNIT_END;
+  u->doc = doc;
+  submit(run, u);
+}
+
+void cli_run_message(cli_run *run, const char *text, gboolean failure) {
+  unit *u = g_new0(unit, 1);
+  u->kind = UNIT_MESSAGE;
+  u->message = g_strdup(text);
+  u->failure = failure;
+  submit(run, u);
+}
+
+int cli_run_finish(cli_run *run) {
+  unsigned n = run->n_workers ? run->n_workers : 1;
+  if (run->n_workers) {
+    g_mutex_lock(&run->lock);
+    drain(run, 0);
+    run->stopping = TRUE;
+    g_cond_broadcast(&run->work_cond);
+    g_mutex_unlock(&run->lock);
+    for (unsigned i = 0; i < run->n_workers; i++)
+      g_thread_join(run->workers[i]);
+    g_free(run->workers);
+  }
+  clear_progress(run);
+  if (run->cfg.out.format == OUT_TEXT) {
+    GString *s = g_string_new(NULL);
+    out_summary_write(s, &run->cfg.out, run->summary);
+    fwrite(s->str, 1, s->len, run->cfg.output);
+    g_string_free(s, TRUE);
+  }
+  int status = run->failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+  if (fflush(run->cfg.output) != 0 || ferror(run->cfg.output)) {
+    fprintf(stderr, "stancetag: error: cannot write the output: %s\n", g_strerror(errno));
+    status = CLI_EXIT_FAIL;
+  }
+  for (unsigned i = 0; i < n; i++)
+    stancetag_scratch_free(run->scratches[i]);
+  g_free(run->scratches);
+  out_summary_free(run->summary);
+  g_mutex_clear(&run->lock);
+  g_cond_clear(&run->work_cond);
+  g_cond_clear(&run->done_cond);
+  g_free(run);
+  return status;
+}

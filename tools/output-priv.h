@@ -1,0 +1,18 @@
+/* output-priv.h: helpers shared by output.c and output-text.c. */
+#ifndef STG_OUTPUT_PRIV_H
+#define STG_OUTPUT_PRIV_H
+
+#include "output.h"
+
+/* Appends s[0..len), invalid UTF-8 sequences replaced by U+FFFD; valid runs go through `esc`
+ * when it is not NULL. */
+void out_valid_utf8(GString *out, const char *s, size_t len,
+                    void (*esc)(GString *out, const char *run, size_t n));
+
+/* Clips piece-relative [*start, *end) to the piece (a defence against bad offsets). Returns
+ * whether the span is non-empty. */
+gboolean out_clip(const out_piece *p, size_t *start, size_t *end);
+
+void out_text_record(GString *out, const out_piece *p, const stancetag_record *r);
+
+#endif
