@@ -878,7 +878,8 @@ static void finish_members(builder *b, stancetag_program *p) {
   const pair *mp = (const pair *)(void *)b->mem_pairs->data;
   for (guint i = 0; i < n; i++)
     keys[i] = (pair){mp[2 * i].a, 2 * i + 1};
-  qsort(keys, n, sizeof(pair), cmp_pair);
+  if (n > 1)
+    qsort(keys, n, sizeof(pair), cmp_pair);
   p->n_word_mem_off = p->n_words + 2;
   p->word_mem_off = g_new0(uint32_t, p->n_word_mem_off);
   p->members = g_new0(stg_member, n + 1);

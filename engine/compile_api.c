@@ -18,6 +18,10 @@ static int compile_buffer(const char *source, size_t len, const char *name,
   int rc = STANCETAG_ECOMPILE;
   if (d->n_errors == 0)
     rc = stg_compile(ast, d, program);
+  if (rc == STANCETAG_OK && opts && (opts->flags & STANCETAG_COMPILE_NO_TESTS)) {
+    (*program)->n_tests = 0;
+    (*program)->n_expects = 0;
+  }
   if (rc == STANCETAG_OK && opts && (opts->flags & STANCETAG_COMPILE_WERROR) && d->n_warnings) {
     stg_prog_free(*program);
     *program = NULL;

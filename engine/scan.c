@@ -221,7 +221,8 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
     for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
       add_cand(s, p->anyw[k], i);
   }
-  qsort(s->cand->data, s->cand->len, sizeof(uint64_t), cmp_u64);
+  if (s->cand->len > 1) /* qsort(NULL, 0) is undefined behaviour */
+    qsort(s->cand->data, s->cand->len, sizeof(uint64_t), cmp_u64);
 }
 
 static int cmp_match(const void *x, const void *y, void *data) {
@@ -593,7 +594,8 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
     if (g_array_index(s->recs, stg_rec, i).kind)
       g_array_index(s->recs, stg_rec, w++) = g_array_index(s->recs, stg_rec, i);
   g_array_set_size(s->recs, w);
-  qsort(s->recs->data, s->recs->len, sizeof(stg_rec), cmp_rec);
+  if (s->recs->len > 1)
+    qsort(s->recs->data, s->recs->len, sizeof(stg_rec), cmp_rec);
   return STANCETAG_OK;
 }
 

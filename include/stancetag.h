@@ -199,7 +199,8 @@ typedef struct stancetag_record {
   size_t n_attrs;
 } stancetag_record;
 
-/* Called once per record, in document order (by start, then end). Return 0 to go on, non-zero
+/* Called once per record, in document order: by start offset, the longer record first (so a
+ * stance starting at its holder comes before the holder's entity record). Return 0 to go on, non-zero
  * to stop the scan (stancetag_scan then returns STANCETAG_ETERMINATED). The record and its
  * strings are valid during the call only. */
 typedef int (*stancetag_record_cb)(const stancetag_record *record, void *ctx);

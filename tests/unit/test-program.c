@@ -58,16 +58,18 @@ static stancetag_program *compile_rules(void) {
   return p;
 }
 
+/* Records come by start offset, longer first: a stance starting at its holder precedes the
+ * holder's entity record. */
 static void test_scan(void) {
   stancetag_program *p = compile_rules();
   char *out = scan_all(p);
   g_assert_cmpstr(out, ==,
-                  "entity COUNTRY 4..17 USA\n"
                   "stance USA oppose ceasefire 26..33 0\n"
-                  "entity PERSON 47..52 John Kirby\n"
+                  "entity COUNTRY 4..17 USA\n"
                   "stance John Kirby oppose peace_plan 53..61 1\n"
-                  "entity COUNTRY 79..85 RUS\n"
-                  "stance RUS support ceasefire 86..91 0\n");
+                  "entity PERSON 47..52 John Kirby\n"
+                  "stance RUS support ceasefire 86..91 0\n"
+                  "entity COUNTRY 79..85 RUS\n");
   g_free(out);
   stancetag_scratch *s = NULL;
   stancetag_scratch_alloc(p, &s);
