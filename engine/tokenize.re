@@ -441,6 +441,27 @@ static const unsigned char stg_tok_class[256] = {
     ['\r'] = C_END,  [','] = C_END,   [';'] = C_END,   [')'] = C_END,   [']'] = C_END,
     ['}'] = C_END,   ['"'] = C_END,   ['?'] = C_END,   ['!'] = C_END};
 
+/* The end of the run of ASCII lower-case letters starting at p: eight bytes at a time (no
+ * branch per letter, so no mispredicted loop exit per word), bytewise near the limit. */
+static inline ptr stg_tok_lower_run(ptr p, ptr lim) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+  const uint64_t hi = 0x8080808080808080ull, low7 = 0x7F7F7F7F7F7F7F7Full;
+  while (lim - p >= 8) {
+    uint64_t x, y;
+    memcpy(&x, p, 8);
+    y = x & low7; /* no carries between bytes below */
+    uint64_t lower = (y + 0x1F1F1F1F1F1F1F1Full) & ~(y + 0x0505050505050505ull) & ~x & hi;
+    uint64_t other = ~lower & hi; /* high bit set in each byte that is not a-z */
+    if (other)
+      return p + (__builtin_ctzll(other) >> 3);
+    p += 8;
+  }
+#endif
+  while (p < lim && stg_tok_islower(*p))
+    p++;
+  return p;
+}
+
 /* Emits text[tok..cur) with flags f and what precedes it, and scans on. */
 #define EMIT(f)                                                                                    \
   {                                                                                                \
@@ -467,9 +488,7 @@ static int stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
     tok = cur;
     unsigned k = stg_tok_class[*cur];
     if (STG_TOK_FASTPATH && (k & (C_LOWER | C_UPPER))) {
-      ptr p = cur + 1;
-      while (p < lim && stg_tok_class[*p] == C_LOWER)
-        p++;
+      ptr p = stg_tok_lower_run(cur + 1, lim);
       if (p == lim || stg_tok_class[*p] == C_END) {
         cur = p;
         EMIT(k == C_LOWER ? F_ASCII_LOWER : p - tok == 1 ? F_ASCII_UPPER : F_ASCII_CAP);
@@ -589,8 +608,12 @@ static void stg_tok_split(stg_tokens *t, ptr base, int wrapped) {
   int fin = 0; /* stg_tok_final() of the previous token, tracked incrementally */
   for (size_t i = 0; i < n; i++) {
     if (fin == 0) { /* skip plain tokens after a plain token: nothing to decide */
+      const uint32_t m = STG_TOK_PRIVATE | STG_TF_ABBREV;
       size_t stop = first + STG_TOK_MAX_SENT < n ? first + STG_TOK_MAX_SENT : n;
-      while (i < stop && !(tok[i].flags & (STG_TOK_PRIVATE | STG_TF_ABBREV)))
+      while (i + 4 <= stop &&
+             !((tok[i].flags | tok[i + 1].flags | tok[i + 2].flags | tok[i + 3].flags) & m))
+        i += 4; /* one branch per four tokens */
+      while (i < stop && !(tok[i].flags & m))
         i++;
       if (i == n)
         break;

@@ -150,6 +150,10 @@ static GPtrArray *own(GPtrArray *a) {
   return a;
 }
 
+static void free_phrase(gpointer ph) {
+  g_free(((stg_phrase *)ph)->text);
+  g_free(ph);
+}
 static void free_entry(gpointer e) { stg_ast_entry_free(e); }
 static void free_alt(gpointer a) { stg_ast_span_alt_free(a); }
 static void free_action(gpointer a) { stg_ast_action_free(a); }
@@ -475,7 +479,7 @@ entry:
 ;
 
 phrases:
-  phrase             { $$ = g_ptr_array_new_with_free_func(g_free); g_ptr_array_add($$, $1); }
+  phrase             { $$ = g_ptr_array_new_with_free_func(free_phrase); g_ptr_array_add($$, $1); }
 | phrases '|' phrase { $$ = $1; g_ptr_array_add($$, $3); }
 ;
 
