@@ -283,25 +283,7 @@ static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch
 
 static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
                                   uint32_t ann, const char *name) {
-  if (ann == STG_NONE)
-    return NULL;
-  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
-  if (strcmp(name, "id") == 0)
-    return stg_sref(p, s, a->id);
-  for (uint32_t i = 0; i < a->n_attr; i++) {
-    uint32_t n, v;
-    if (a->dyn_attrs) {
-      const stg_dattr *d = &g_array_index(s->dattrs, stg_dattr, a->attr + i);
-      n = d->name;
-      v = d->value;
-    } else {
-      n = p->attrs[a->attr + i].name;
-      v = p->attrs[a->attr + i].value;
-    }
-    if (strcmp(stg_sref(p, s, n), name) == 0)
-      return stg_sref(p, s, v);
-  }
-  return NULL;
+  return ann == STG_NONE ? NULL : stg_ann_attr(p, s, &g_array_index(s->ann, stg_ann, ann), name);
 }
 
 /* polarity(capture): the `polarity` attribute of the annotation covering it, else of the first

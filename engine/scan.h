@@ -117,6 +117,10 @@ int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);
 int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg_ann *a,
                uint32_t first, uint32_t n);
 
+/* Value of attribute `name` ("id" included) of an annotation, NULL if absent. */
+const char *stg_ann_attr(const stancetag_program *p, const stancetag_scratch *s, const stg_ann *a,
+                         const char *name);
+
 /* String of a reference (program pool or dynamic pool). */
 const char *stg_sref(const stancetag_program *p, const stancetag_scratch *s, uint32_t ref);
 

@@ -20,8 +20,8 @@ const char *stg_sref(const stancetag_program *p, const stancetag_scratch *s, uin
   return p->str + ref;
 }
 
-static const char *ann_attr(const stancetag_program *p, const stancetag_scratch *s,
-                            const stg_ann *a, const char *name) {
+const char *stg_ann_attr(const stancetag_program *p, const stancetag_scratch *s, const stg_ann *a,
+                         const char *name) {
   if (strcmp(name, "id") == 0)
     return stg_sref(p, s, a->id);
   for (uint32_t i = 0; i < a->n_attr; i++) {
@@ -42,7 +42,7 @@ int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg
                uint32_t first, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     const stg_cons_rec *c = &p->cons[first + i];
-    const char *v = ann_attr(p, s, a, p->str + c->name);
+    const char *v = stg_ann_attr(p, s, a, p->str + c->name);
     int eq = v && g_ascii_strcasecmp(v, p->str + c->value) == 0;
     if (eq == (int)c->negated)
       return 0;
