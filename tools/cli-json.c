@@ -1,4 +1,5 @@
-/* cli-json.c: strict JSON object reader (see cli-json.h). Recursive descent, depth-limited. */
+/* cli-json.c: strict JSON reader (see cli-json.h). Recursive descent, depth-limited; one parser
+ * validates, extracts the two members of --jsonl-input and, when asked, builds a tree. */
 #include "cli-json.h"
 
 #include <string.h>
@@ -136,9 +137,10 @@ static gboolean literal(parser *ps, const char *word) {
   return TRUE;
 }
 
-static gboolean value(parser *ps, int depth);
+static gboolean value(parser *ps, int depth, cli_json **out);
 
-static gboolean array(parser *ps, int depth) {
+/* `node` (NULL: validate only) receives the items. */
+static gboolean array(parser *ps, int depth, cli_json *node) {
   ps->p++;
   skip_ws(ps);
   if (ps->p < ps->end && *ps->p == ']') {
@@ -146,8 +148,11 @@ static gboolean array(parser *ps, int depth) {
     return TRUE;
   }
   for (;;) {
-    if (!value(ps, depth + 1))
+    cli_json *item = NULL;
+    if (!value(ps, depth + 1, node ? &item : NULL))
       return FALSE;
+    if (item)
+      g_ptr_array_add(node->items, item);
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == ',') {
       ps->p++;
@@ -167,7 +172,8 @@ typedef struct wanted {
   GString **id, **text;
 } wanted;
 
-static gboolean object(parser *ps, int depth, const wanted *w) {
+/* `node` (NULL: validate only) receives the members. */
+static gboolean object(parser *ps, int depth, const wanted *w, cli_json *node) {
   ps->p++;
   skip_ws(ps);
   if (ps->p < ps->end && *ps->p == '}') {
@@ -183,7 +189,7 @@ static gboolean object(parser *ps, int depth, const wanted *w) {
       break;
     }
     g_string_truncate(key, 0);
-    if (!string(ps, w ? key : NULL))
+    if (!string(ps, w || node ? key : NULL))
       break;
     skip_ws(ps);
     if (ps->p >= ps->end || *ps->p != ':') {
@@ -216,8 +222,15 @@ static gboolean object(parser *ps, int depth, const wanted *w) {
                          : "the id member must be a string or a number");
         break;
       }
-    } else if (!value(ps, depth + 1)) {
-      break;
+    } else {
+      cli_json *member = NULL;
+      if (!value(ps, depth + 1, node ? &member : NULL))
+        break;
+      if (member) {
+        /* A name with a NUL byte can never be looked up: store none. */
+        member->key = strlen(key->str) == key->len ? g_strdup(key->str) : NULL;
+        g_ptr_array_add(node->items, member);
+      }
     }
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == ',') {
@@ -236,30 +249,65 @@ static gboolean object(parser *ps, int depth, const wanted *w) {
   return ok;
 }
 
-static gboolean value(parser *ps, int depth) {
+static cli_json *new_node(char c) {
+  cli_json *node = g_new0(cli_json, 1);
+  node->type = c == '{'   ? CLI_JSON_OBJECT
+               : c == '[' ? CLI_JSON_ARRAY
+               : c == '"' ? CLI_JSON_STRING
+               : c == 't' ? CLI_JSON_TRUE
+               : c == 'f' ? CLI_JSON_FALSE
+               : c == 'n' ? CLI_JSON_NULL
+                          : CLI_JSON_NUMBER;
+  if (node->type == CLI_JSON_OBJECT || node->type == CLI_JSON_ARRAY)
+    node->items = g_ptr_array_new_with_free_func((GDestroyNotify)cli_json_free);
+  if (node->type == CLI_JSON_STRING || node->type == CLI_JSON_NUMBER)
+    node->text = g_string_new(NULL);
+  return node;
+}
+
+/* Parses one value; when `out` is not NULL also builds its tree (freed again on failure). */
+static gboolean value(parser *ps, int depth, cli_json **out) {
   if (depth > MAX_DEPTH)
     return fail(ps, "nested too deeply");
   skip_ws(ps);
   if (ps->p >= ps->end)
     return fail(ps, "unexpected end of line (a JSON value expected)");
-  switch (*ps->p) {
+  char c = *ps->p;
+  cli_json *node = out ? new_node(c) : NULL;
+  GString *text = node ? node->text : NULL;
+  gboolean ok;
+  switch (c) {
   case '{':
-    return object(ps, depth, NULL);
+    ok = object(ps, depth, NULL, node);
+    break;
   case '[':
-    return array(ps, depth);
+    ok = array(ps, depth, node);
+    break;
   case '"':
-    return string(ps, NULL);
+    ok = string(ps, text);
+    break;
   case 't':
-    return literal(ps, "true");
+    ok = literal(ps, "true");
+    break;
   case 'f':
-    return literal(ps, "false");
+    ok = literal(ps, "false");
+    break;
   case 'n':
-    return literal(ps, "null");
+    ok = literal(ps, "null");
+    break;
   default:
-    if (*ps->p == '-' || g_ascii_isdigit(*ps->p))
-      return number(ps, NULL);
-    return fail(ps, "unexpected character (a JSON value expected)");
+    if (c == '-' || g_ascii_isdigit(c))
+      ok = number(ps, text);
+    else
+      ok = fail(ps, "unexpected character (a JSON value expected)");
   }
+  if (node && !ok) {
+    cli_json_free(node);
+    node = NULL;
+  }
+  if (out)
+    *out = node;
+  return ok;
 }
 
 gboolean cli_json_fields(const char *line, size_t len, const char *id_field, const char *text_field,
@@ -272,7 +320,7 @@ gboolean cli_json_fields(const char *line, size_t len, const char *id_field, con
   skip_ws(&ps);
   if (ps.p >= ps.end || *ps.p != '{')
     fail(&ps, "a JSON object expected");
-  else if (object(&ps, 0, &w)) {
+  else if (object(&ps, 0, &w, NULL)) {
     skip_ws(&ps);
     if (ps.p < ps.end)
       fail(&ps, "unexpected text after the object");
@@ -290,4 +338,44 @@ gboolean cli_json_fields(const char *line, size_t len, const char *id_field, con
     *error = ps.error;
   }
   return ok;
+}
+
+gboolean cli_json_parse(const char *line, size_t len, cli_json **out, char **error) {
+  parser ps = {line, line, line + len, NULL};
+  *out = NULL;
+  *error = NULL;
+  gboolean ok = value(&ps, 0, out);
+  if (ok) {
+    skip_ws(&ps);
+    if (ps.p < ps.end) {
+      ok = fail(&ps, "unexpected text after the value");
+      cli_json_free(*out);
+      *out = NULL;
+    }
+  }
+  if (!ok)
+    *error = ps.error;
+  return ok;
+}
+
+void cli_json_free(cli_json *v) {
+  if (!v)
+    return;
+  if (v->text)
+    g_string_free(v->text, TRUE);
+  if (v->items)
+    g_ptr_array_free(v->items, TRUE);
+  g_free(v->key);
+  g_free(v);
+}
+
+const cli_json *cli_json_member(const cli_json *object, const char *name) {
+  if (!object || object->type != CLI_JSON_OBJECT)
+    return NULL;
+  for (guint i = object->items->len; i-- > 0;) {
+    const cli_json *m = object->items->pdata[i];
+    if (m->key && strcmp(m->key, name) == 0)
+      return m;
+  }
+  return NULL;
 }

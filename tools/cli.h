@@ -9,10 +9,11 @@
 
 /* Exit statuses (documented in --help, README.md and doc/cli.md). */
 enum {
-  CLI_EXIT_OK = 0,    /* everything was processed */
-  CLI_EXIT_FAIL = 1,  /* some document (or the output) could not be processed */
-  CLI_EXIT_RULES = 2, /* the rules have errors, or a compiled program is unusable */
-  CLI_EXIT_USAGE = 3  /* bad command line */
+  CLI_EXIT_OK = 0,       /* everything was processed */
+  CLI_EXIT_FAIL = 1,     /* some document (or the output) could not be processed */
+  CLI_EXIT_RULES = 2,    /* the rules have errors, or a compiled program is unusable */
+  CLI_EXIT_USAGE = 3,    /* bad command line */
+  CLI_EXIT_THRESHOLD = 4 /* eval: a --min-*-f1 threshold was missed */
 };
 
 /* Prints "stancetag: MESSAGE" and the hint to try --help; returns CLI_EXIT_USAGE. */
@@ -31,5 +32,6 @@ int cli_cmd_check(int argc, char **argv);
 int cli_cmd_test(int argc, char **argv);
 int cli_cmd_compile(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_eval(int argc, char **argv);
 
 #endif

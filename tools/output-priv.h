@@ -13,6 +13,9 @@ void out_valid_utf8(GString *out, const char *s, size_t len,
  * whether the span is non-empty. */
 gboolean out_clip(const out_piece *p, size_t *start, size_t *end);
 
+/* An `esc` for out_valid_utf8: control characters (C0, DEL, C1) become spaces. */
+void out_display_escape(GString *out, const char *s, size_t n);
+
 void out_text_record(GString *out, const out_piece *p, const stancetag_record *r);
 
 #endif

@@ -23,7 +23,7 @@ static void sgr(GString *out, const out_piece *p, const char *code) {
 
 /* Terminal-safe text: control characters (C0, DEL, C1; this includes ESC, so document text
  * cannot drive the terminal) become spaces. */
-static void display_escape(GString *out, const char *s, size_t n) {
+void out_display_escape(GString *out, const char *s, size_t n) {
   const char *end = s + n;
   while (s < end) {
     gunichar u = g_utf8_get_char(s);
@@ -49,7 +49,7 @@ static void display(GString *out, const out_piece *p, size_t start, size_t end, 
   gboolean cut = end - start > max;
   if (cut)
     end = char_start(p->text, start + max, start);
-  out_valid_utf8(out, p->text + start, end - start, display_escape);
+  out_valid_utf8(out, p->text + start, end - start, out_display_escape);
   if (cut)
     g_string_append(out, "\xE2\x80\xA6");
 }
@@ -68,7 +68,7 @@ static void span_label(GString *out, const out_piece *p, size_t start, size_t en
 }
 
 static void cstr(GString *out, const char *s) {
-  out_valid_utf8(out, s ? s : "-", s ? strlen(s) : 1, display_escape);
+  out_valid_utf8(out, s ? s : "-", s ? strlen(s) : 1, out_display_escape);
 }
 
 static void attrs(GString *out, const stancetag_attr *a, size_t n) {
@@ -137,7 +137,7 @@ static void sentence(GString *out, const out_piece *p, const stancetag_record *r
     size_t j = i + 1;
     while (j < e && ((unsigned char)p->text[j] & 0xC0) == 0x80)
       j++;
-    out_valid_utf8(out, p->text + i, j - i, display_escape);
+    out_valid_utf8(out, p->text + i, j - i, out_display_escape);
     i = j;
   }
   if (current)
@@ -194,7 +194,7 @@ void out_text_record(GString *out, const out_piece *p, const stancetag_record *r
 void out_doc_header(GString *out, const out_options *opts, const char *doc) {
   if (opts->color)
     g_string_append(out, SGR_DOC);
-  out_valid_utf8(out, doc, strlen(doc), display_escape);
+  out_valid_utf8(out, doc, strlen(doc), out_display_escape);
   if (opts->color)
     g_string_append(out, SGR_RESET);
   g_string_append_c(out, '\n');

@@ -9,6 +9,7 @@ static const char help[] =
     "       stancetag check [--Werror] FILE.rules\n"
     "       stancetag test RULES\n"
     "       stancetag compile RULES -o PROGRAM [--no-tests]\n"
+    "       stancetag eval --gold GOLD [OPTIONS] RULES PATH...\n"
     "       stancetag --help | --version\n"
     "\n"
     "Tags entities and stance records (holder, support/oppose, target) in news text with\n"
@@ -21,6 +22,9 @@ static const char help[] =
     "  check      compile FILE.rules and print every diagnostic\n"
     "  test       run the rules' inline tests; prints each failure and 'N passed, M failed'\n"
     "  compile    compile RULES into PROGRAM (written atomically), to load faster later\n"
+    "  eval       tag PATH... and score the records against gold annotations (JSON Lines):\n"
+    "             entity precision/recall/F1 per label and id accuracy, stance precision\n"
+    "             and recall; then the false positives and misses\n"
     "\n"
     "Options for scan:\n"
     "  -f, --format FMT    jsonl, text or tsv (default: text on a terminal, else jsonl)\n"
@@ -45,6 +49,14 @@ static const char help[] =
     "Options for compile:\n"
     "  -o, --output PROGRAM  where to write the compiled program (required)\n"
     "      --no-tests      leave the inline tests out of the program\n"
+    "Options for eval:\n"
+    "  -g, --gold PATH     a gold .jsonl file, or a directory of them (required, repeatable)\n"
+    "  -f, --format FMT    text (default) or json\n"
+    "  -q, --quiet         figures only, no listings\n"
+    "      --labels L,...  entity labels to score (default: the gold's, except IGNORE)\n"
+    "      --min-entity-f1 X, --min-stance-f1 X\n"
+    "                      exit with 4 when that F1 is below X (0 to 1)\n"
+    "  -j, --threads N, --include GLOB   as for scan\n"
     "\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -54,9 +66,10 @@ static const char help[] =
     "  0  all documents processed (check: no errors, or only warnings without --Werror;\n"
     "     test: all tests passed)\n"
     "  1  some document or the output could not be processed (check --Werror: warnings;\n"
-    "     test: some test failed)\n"
+    "     test: some test failed; eval: a gold file is unreadable or malformed)\n"
     "  2  the rules have errors, or the compiled program is corrupt or foreign\n"
     "  3  usage error\n"
+    "  4  eval: a --min-*-f1 threshold was missed\n"
     "\n"
     "See doc/cli.md for details, doc/rules-language.md for the rule language.\n";
 
@@ -80,6 +93,8 @@ int main(int argc, char **argv) {
     return cli_cmd_test(argc - 1, argv + 1);
   if (strcmp(cmd, "compile") == 0)
     return cli_cmd_compile(argc - 1, argv + 1);
+  if (strcmp(cmd, "eval") == 0)
+    return cli_cmd_eval(argc - 1, argv + 1);
   if (strcmp(cmd, "scan") == 0)
     return cli_cmd_scan(argc - 1, argv + 1);
   return cli_cmd_scan(argc, argv);
