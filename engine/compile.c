@@ -350,6 +350,28 @@ static gboolean one_token_preds(builder *b, const stg_pat *pat) {
   return TRUE;
 }
 
+/* No captures, look-arounds or annotations inside: what one_token_preds may flatten without
+ * losing anything. */
+static gboolean plain_tokens(const stg_pat *pat) {
+  switch (pat->kind) {
+  case STG_PAT_LIT:
+  case STG_PAT_REGEX:
+  case STG_PAT_SHAPE:
+  case STG_PAT_ANY:
+    return TRUE;
+  case STG_PAT_REF:
+    return pat->sym && pat->sym->kind == STG_SYM_WORDS;
+  case STG_PAT_ALT:
+  case STG_PAT_SEQ:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+      if (!plain_tokens(g_ptr_array_index(pat->kids, i)))
+        return FALSE;
+    return pat->kids && pat->kids->len > 0;
+  default:
+    return FALSE;
+  }
+}
+
 static uint32_t capture_slot(builder *b, const char *name) {
   for (guint i = 0; i < b->caps->len; i++)
     if (strcmp(g_ptr_array_index(b->caps, i), name) == 0)
@@ -399,6 +421,83 @@ static uint32_t max_tokens(builder *b, const stg_pat *pat) {
   }
   }
   return INF;
+}
+
+/* Collects the alternatives of a one-element look-around pattern as instructions (PRED for
+ * one-token elements, ANNOT for entities and spans; look-behind: PRED only). FALSE when the
+ * pattern is anything else. */
+static gboolean look1_alts(builder *b, const stg_pat *pat, gboolean behind, GArray *alts) {
+  switch (pat->kind) {
+  case STG_PAT_SEQ:
+  case STG_PAT_CAPTURE:
+    return pat->kids && pat->kids->len == 1 &&
+           look1_alts(b, g_ptr_array_index(pat->kids, 0), behind, alts);
+  case STG_PAT_ALT:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+      if (!look1_alts(b, g_ptr_array_index(pat->kids, i), behind, alts))
+        return FALSE;
+    return pat->kids && pat->kids->len > 0;
+  case STG_PAT_NOT:
+  case STG_PAT_LIT:
+  case STG_PAT_REGEX:
+  case STG_PAT_SHAPE:
+  case STG_PAT_ANY:
+  case STG_PAT_REF: {
+    if (pat->kind == STG_PAT_REF && pat->sym && pat->sym->kind != STG_SYM_WORDS) {
+      if (behind)
+        return FALSE;
+      uint32_t first = b->cons->len;
+      for (guint i = 0; pat->constraints && i < pat->constraints->len; i++) {
+        const stg_constraint *c = &g_array_index(pat->constraints, stg_constraint, i);
+        stg_cons_rec r = {intern(b, c->name), intern(b, c->value.text), (uint32_t)c->negated};
+        g_array_append_val(b->cons, r);
+      }
+      stg_inst in = {STG_OP_ANNOT, label_index(b, pat->sym), first, b->cons->len - first};
+      g_array_append_val(alts, in);
+      return TRUE;
+    }
+    const stg_pat *one = pat;
+    if (pat->kind == STG_PAT_NOT)
+      one = pat->kids && pat->kids->len ? g_ptr_array_index(pat->kids, 0) : NULL;
+    uint32_t first = b->preds->len;
+    if (!one || !one_token_preds(b, one))
+      return FALSE;
+    stg_inst in = {STG_OP_PRED, first, b->preds->len - first, pat->kind == STG_PAT_NOT};
+    g_array_append_val(alts, in);
+    return TRUE;
+  }
+  default:
+    return FALSE;
+  }
+}
+
+/* A look-around over a single element (`(?! ACTOR | NEG)`, `(?<! PREP)`) becomes one LOOK1
+ * instruction tested in place: gaps like `((?! TARGET) _){0,6}` would otherwise start a
+ * sub-run of the VM at every token. */
+static gboolean emit_look1(builder *b, const stg_pat *pat) {
+  if (!pat->kids || pat->kids->len != 1)
+    return FALSE;
+  uint32_t n_preds = b->preds->len, n_cons = b->cons->len;
+  GArray *alts = g_array_new(FALSE, FALSE, sizeof(stg_inst));
+  gboolean ok = look1_alts(b, g_ptr_array_index(pat->kids, 0), pat->behind, alts);
+  if (ok) {
+    uint32_t look = emit(b, STG_OP_LOOK1, 0, alts->len,
+                         (uint32_t)pat->negated | (pat->behind ? 2u : 0u));
+    uint32_t jmp = emit(b, STG_OP_JMP, 0, 0, 0);
+    for (guint i = 0; i < alts->len; i++) {
+      const stg_inst *in = &g_array_index(alts, stg_inst, i);
+      emit(b, in->op, in->a, in->b, in->c);
+    }
+    if (!b->too_big) {
+      inst(b, look)->a = jmp + 1;
+      inst(b, jmp)->a = b->code->len;
+    }
+  } else {
+    g_array_set_size(b->preds, n_preds);
+    g_array_set_size(b->cons, n_cons);
+  }
+  g_array_free(alts, TRUE);
+  return ok;
 }
 
 static void emit_kids_seq(builder *b, const stg_pat *pat, guint depth) {
@@ -475,6 +574,8 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
     emit(b, STG_OP_EOS, 0, 0, 0);
     return;
   case STG_PAT_LOOK: {
+    if (emit_look1(b, pat))
+      return;
     uint32_t behind = 0;
     if (pat->behind) {
       uint32_t m = 0;
@@ -506,6 +607,16 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
     emit_kids_seq(b, pat, depth);
     return;
   case STG_PAT_ALT: {
+    /* Alternatives that are all single tokens become one PRED: a smaller NFA, and one
+     * instruction a requirement test can use ("point" | "step"). */
+    if (plain_tokens(pat)) {
+      uint32_t first = b->preds->len;
+      if (one_token_preds(b, pat)) {
+        emit(b, STG_OP_PRED, first, b->preds->len - first, 0);
+        return;
+      }
+      g_array_set_size(b->preds, first);
+    }
     guint n = pat->kids ? pat->kids->len : 0;
     GArray *jumps = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     for (guint i = 0; i < n; i++) {
@@ -617,6 +728,7 @@ static gboolean first_set(const stancetag_program *p, uint32_t pc, GArray *out_w
     case STG_OP_BOS:
     case STG_OP_EOS:
     case STG_OP_LOOK:
+    case STG_OP_LOOK1:
       next[n_next++] = at + 1;
       break;
     case STG_OP_MATCH:
@@ -702,6 +814,104 @@ static void build_triggers(stancetag_program *p) {
   g_array_free(t.word, TRUE);
   g_array_free(t.cls, TRUE);
   g_array_free(t.label, TRUE);
+}
+
+/* ---- requirements ---------------------------------------------------------------------- */
+
+/* Marks the instructions of a rule's main code reachable from `pc` without passing `avoid`
+ * (look-around sub-programs are not entered). Returns 1 if MATCH is reachable. */
+static int reach(const stancetag_program *p, uint32_t pc, uint32_t avoid, guint8 *seen,
+                 GArray *stack, GArray *out) {
+  int match = 0;
+  g_array_set_size(stack, 0);
+  g_array_append_val(stack, pc);
+  while (stack->len) {
+    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
+    g_array_set_size(stack, stack->len - 1);
+    if (at == avoid || seen[at])
+      continue;
+    seen[at] = 1;
+    if (out)
+      g_array_append_val(out, at);
+    const stg_inst *in = &p->code[at];
+    uint32_t next[2];
+    int n = 0;
+    switch (in->op) {
+    case STG_OP_SPLIT:
+      next[n++] = in->a;
+      next[n++] = in->b;
+      break;
+    case STG_OP_JMP:
+      next[n++] = in->a;
+      break;
+    case STG_OP_MATCH:
+      match = 1;
+      break;
+    default:
+      next[n++] = at + 1;
+      break;
+    }
+    for (int i = 0; i < n; i++)
+      g_array_append_val(stack, next[i]);
+  }
+  return match;
+}
+
+/* Can a sentence-level presence test decide this instruction? PRED over words and classes
+ * (not negated), or ANNOT. */
+static gboolean presence_testable(const stancetag_program *p, const stg_inst *in) {
+  if (in->op == STG_OP_ANNOT)
+    return TRUE;
+  if (in->op != STG_OP_PRED || in->c)
+    return FALSE;
+  for (uint32_t k = 0; k < in->b; k++) {
+    uint32_t kind = p->preds[in->a + k].kind;
+    if (kind != STG_PRED_WORD && kind != STG_PRED_CLASS)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Each rule's required elements: the consuming instructions every path to MATCH goes through.
+ * A sentence lacking any of them (no such word, class member or annotation) cannot match the
+ * rule, so the scanner skips it without running the VM: a sentence with a cue but no target
+ * costs the stance rules nothing. Very large rules get no requirements (compile time bound). */
+static void build_requirements(stancetag_program *p) {
+  enum { MAX_REACH = 4096, MAX_TRIES = 64, MAX_REQ = 8 };
+  GArray *req = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+  p->n_req_off = p->n_rules + 1;
+  p->req_off = g_new0(uint32_t, p->n_req_off);
+  for (uint32_t r = 0; r < p->n_rules; r++) {
+    p->req_off[r] = req->len;
+    g_array_set_size(all, 0);
+    reach(p, p->rules[r].pc, STG_NONE, seen, stack, all);
+    for (guint i = 0; i < all->len; i++)
+      seen[g_array_index(all, uint32_t, i)] = 0;
+    if (all->len > MAX_REACH)
+      continue;
+    guint tries = 0;
+    for (guint i = 0; i < all->len && tries < MAX_TRIES && req->len - p->req_off[r] < MAX_REQ;
+         i++) {
+      uint32_t x = g_array_index(all, uint32_t, i);
+      if (!presence_testable(p, &p->code[x]))
+        continue;
+      tries++;
+      int via_other = reach(p, p->rules[r].pc, x, seen, stack, NULL);
+      for (guint k = 0; k < all->len; k++)
+        seen[g_array_index(all, uint32_t, k)] = 0;
+      if (!via_other)
+        g_array_append_val(req, x);
+    }
+  }
+  p->req_off[p->n_rules] = req->len;
+  p->n_req = req->len;
+  p->req = (uint32_t *)(void *)g_array_free(req, FALSE);
+  g_array_free(stack, TRUE);
+  g_array_free(all, TRUE);
+  g_free(seen);
 }
 
 /* ---- rules ----------------------------------------------------------------------------- */
@@ -1007,6 +1217,7 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   p->n_str = (uint32_t)b.str->len;
   p->str = g_string_free(b.str, FALSE);
   build_triggers(p);
+  build_requirements(p);
 
   g_array_free(b.mem_pairs, TRUE);
   g_array_free(b.tpay, TRUE);

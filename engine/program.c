@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -119,8 +119,13 @@ int stg_prog_validate(const stancetag_program *p) {
       !offsets_ok(p->class_trig_off, p->n_class_trig_off, p->n_classes + 1, p->n_trig) ||
       !offsets_ok(p->label_trig_off, p->n_label_trig_off, p->n_labels + 1, p->n_trig) ||
       !offsets_ok(p->phase_off, p->n_phase_off, p->n_phases + 2, p->n_phase_rules) ||
-      !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw))
+      !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw) ||
+      !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req))
     return -1;
+  for (uint32_t i = 0; i < p->n_req; i++)
+    if (p->req[i] >= p->n_code ||
+        (p->code[p->req[i]].op != STG_OP_PRED && p->code[p->req[i]].op != STG_OP_ANNOT))
+      return -1;
   for (uint32_t i = 0; i < p->n_members; i++)
     if (p->members[i].cls >= p->n_classes || !str_ok(p, p->members[i].cs_text))
       return -1;
@@ -192,6 +197,15 @@ int stg_prog_validate(const stancetag_program *p) {
     case STG_OP_LOOK:
       if (c->a >= p->n_code)
         return -1;
+      break;
+    case STG_OP_LOOK1:
+      if (!range_ok(c->a, c->b, p->n_code) || c->c > 3)
+        return -1;
+      for (uint32_t k = 0; k < c->b; k++) {
+        uint32_t op = p->code[c->a + k].op;
+        if (op != STG_OP_PRED && (op != STG_OP_ANNOT || (c->c & 2)))
+          return -1;
+      }
       break;
     case STG_OP_SAVE:
       if (c->a >= 2 * p->max_caps)

@@ -29,7 +29,10 @@ typedef enum stg_op {
   STG_OP_EOS,   /* sentence end */
   STG_OP_LOOK,  /* a: sub-program start, b: 0 = ahead, else behind with 1 + the longest
                    match in tokens (STG_NONE: unbounded), c: 1 = negated */
-  STG_OP_MATCH
+  STG_OP_MATCH,
+  STG_OP_LOOK1  /* a look-around whose pattern is one element: a: first of b alternative
+                   instructions (PRED or ANNOT, never run as code), c: bit 0 negated, bit 1
+                   behind (PRED only). Tested in place, without a sub-run of the VM. */
 } stg_op;
 
 typedef struct stg_inst {
@@ -195,6 +198,8 @@ typedef struct stg_expect_rec {
   X(phase_off, uint32_t)   /* per phase + 1: phase_rules[] start */                              \
   X(anywhere, uint32_t)    /* per phase + 1 offsets into anyw[] */                               \
   X(anyw, uint32_t)                                                                              \
+  X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
+  X(req, uint32_t)     /* instructions a sentence must be able to satisfy (compile.c) */        \
   X(tests, stg_test)                                                                             \
   X(expects, stg_expect_rec)
 

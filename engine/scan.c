@@ -35,6 +35,11 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
   s->tmp = g_string_new(NULL);
+  s->word_seen = g_new0(uint32_t, program->n_words + 1);
+  s->class_seen = g_new0(uint32_t, program->n_classes + 1);
+  s->label_seen = g_new0(uint32_t, nl);
+  s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
+  s->rule_res = g_new0(guint8, program->n_rules + 1);
   *scratch = s;
   return STANCETAG_OK;
 }
@@ -62,6 +67,11 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_array_free(s->recs, TRUE);
   g_array_free(s->pubattrs, TRUE);
   g_string_free(s->tmp, TRUE);
+  g_free(s->word_seen);
+  g_free(s->class_seen);
+  g_free(s->label_seen);
+  g_free(s->rule_chk);
+  g_free(s->rule_res);
   g_free(s);
 }
 
@@ -97,6 +107,7 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
 /* ---- annotations ----------------------------------------------------------------------- */
 
 static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
+  s->label_seen[a.label] = s->sent_stamp;
   a.next = s->head[a.start];
   uint32_t idx = s->ann->len;
   g_array_append_val(s->ann, a);
@@ -184,9 +195,59 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
   }
 }
 
+/* ---- rule requirements ----------------------------------------------------------------- */
+
+/* Starts a sentence: records which words and classes occur in it. Labels are recorded as
+ * annotations are added. */
+static void mark_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
+                          uint32_t se) {
+  if (++s->sent_stamp == 0) {
+    memset(s->word_seen, 0, (p->n_words + 1) * sizeof(uint32_t));
+    memset(s->class_seen, 0, (p->n_classes + 1) * sizeof(uint32_t));
+    memset(s->label_seen, 0, (p->n_labels ? p->n_labels : 1) * sizeof(uint32_t));
+    s->sent_stamp = 1;
+  }
+  uint32_t st = s->sent_stamp;
+  for (uint32_t i = sb; i < se; i++) {
+    uint32_t w = s->wid[i];
+    if (!w || s->word_seen[w] == st)
+      continue;
+    s->word_seen[w] = st;
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++)
+      s->class_seen[p->members[m].cls] = st;
+  }
+}
+
+/* Can the current sentence, with its annotations so far, satisfy every required element of
+ * rule `r`? Cached per rule for one candidate collection (`chk_stamp`). */
+static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
+  if (s->rule_chk[r] == s->chk_stamp)
+    return s->rule_res[r];
+  uint32_t st = s->sent_stamp;
+  int ok = 1;
+  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && ok; k++) {
+    const stg_inst *in = &p->code[p->req[k]];
+    if (in->op == STG_OP_ANNOT) {
+      ok = s->label_seen[in->a] == st;
+      continue;
+    }
+    ok = 0;
+    for (uint32_t j = 0; j < in->b && !ok; j++) {
+      const stg_pred *d = &p->preds[in->a + j];
+      ok = d->kind == STG_PRED_WORD ? d->a && s->word_seen[d->a] == st
+                                    : s->class_seen[d->a] == st;
+    }
+  }
+  s->rule_chk[r] = s->chk_stamp;
+  s->rule_res[r] = (guint8)ok;
+  return ok;
+}
+
 /* ---- rules ----------------------------------------------------------------------------- */
 
 static void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start) {
+  if (!rule_possible(s->prog, s, rule))
+    return;
   uint64_t c = ((uint64_t)rule << 32) | start;
   g_array_append_val(s->cand, c);
 }
@@ -199,6 +260,10 @@ static int cmp_u64(const void *x, const void *y) {
 static void collect_candidates(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
                                uint32_t sb, uint32_t se) {
   g_array_set_size(s->cand, 0);
+  if (++s->chk_stamp == 0) {
+    memset(s->rule_chk, 0, (p->n_rules + 1) * sizeof(uint32_t));
+    s->chk_stamp = 1;
+  }
   for (uint32_t i = sb; i < se; i++) {
     uint32_t w = s->wid[i];
     if (w) {
@@ -544,6 +609,7 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
     uint32_t sb = sent->first, se = sent->last;
     if (sb >= se)
       continue;
+    mark_sentence(p, s, sb, se);
     gazetteer(p, s, sb, se);
     guint rec0 = s->recs->len;
     for (uint32_t ph = 1; ph <= p->n_phases; ph++) {

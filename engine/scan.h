@@ -92,6 +92,11 @@ struct stancetag_scratch {
   GArray *capbuf;   /* uint32_t */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
   GHashTable *regex_cache; /* token text -> guint8[n_regexes] (0 unknown, 1 no, 2 yes) */
+  /* sentence presence sets for rule requirements: stamp == cur means present */
+  uint32_t *word_seen, *class_seen, *label_seen;
+  uint32_t *rule_chk; /* per rule: check stamp of the cached result in rule_res */
+  guint8 *rule_res;
+  uint32_t sent_stamp, chk_stamp;
   /* records */
   GArray *recs;     /* stg_rec */
   GArray *pubattrs; /* stancetag_attr, per callback */

@@ -211,6 +211,31 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
   return in->c ? !found : found;
 }
 
+/* A one-element look-around (LOOK1): any alternative consumes at `pos` (ahead) or ends at
+ * `pos` (behind, one-token alternatives only). */
+static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
+  const stancetag_program *p = c->p;
+  const stancetag_scratch *s = c->s;
+  int behind = (in->c & 2) != 0, found = 0;
+  uint32_t at = behind ? pos - 1 : pos;
+  if (behind ? pos > c->sb : pos < c->se) {
+    for (uint32_t k = 0; k < in->b && !found; k++) {
+      const stg_inst *alt = &p->code[in->a + k];
+      if (alt->op == STG_OP_PRED) {
+        found = stg_vm_pred(c, alt, at);
+        continue;
+      }
+      for (uint32_t a = s->head[at]; a != STG_NONE && !found;
+           a = g_array_index(s->ann, stg_ann, a).next) {
+        const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
+        found = an->label == alt->a && an->end <= c->se && an->end > at &&
+                stg_ann_ok(p, s, an, alt->b, alt->c);
+      }
+    }
+  }
+  return (in->c & 1) ? !found : found;
+}
+
 static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, uint32_t limit,
                   int mode, uint32_t n_caps, uint32_t *out_end, uint32_t *out_caps) {
   const stancetag_program *p = c->p;
@@ -274,6 +299,10 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
             push(vm, t.pc + 1, t.caps);
           break;
         }
+        case STG_OP_LOOK1:
+          if (look1(c, in, pos))
+            push(vm, t.pc + 1, t.caps);
+          break;
         case STG_OP_PRED:
           if (pos < limit && stg_vm_pred(c, in, pos)) {
             enqueue(vm, rel + 1, t.pc + 1, t.caps);
