@@ -262,14 +262,16 @@ static int run_eval(const eval_args *e) {
     status = CLI_EXIT_FAIL;
   } else {
     GPtrArray *unscanned = NULL, *ungolded = NULL;
+    char **labels = e->labels ? g_strdupv(e->labels) : eval_gold_labels(gold);
     eval_scope(gold, pred, docs.names, &unscanned, &ungolded);
     warn_scope(unscanned, ungolded);
-    eval_result *r = eval_score(gold, pred, (const char *const *)e->labels);
+    eval_result *r = eval_score(gold, pred, (const char *const *)labels);
     if (!e->quiet)
       fill_sentences(r, docs.paths);
     int rs = report(e, r);
     status = status == CLI_EXIT_OK ? rs : status; /* unread documents come first */
     eval_result_free(r);
+    g_strfreev(labels);
     g_ptr_array_free(unscanned, TRUE);
     g_ptr_array_free(ungolded, TRUE);
   }

@@ -163,35 +163,46 @@ static gint compare_issues(gconstpointer pa, gconstpointer pb) {
   return strcmp(x->label, y->label);
 }
 
-static gint compare_labels(gconstpointer a, gconstpointer b) {
-  return strcmp((*(eval_label_score *const *)a)->label, (*(eval_label_score *const *)b)->label);
-}
-
 static void label_score_free(eval_label_score *s) {
   g_free(s->label);
   g_free(s);
 }
 
+static gint compare_strings(gconstpointer a, gconstpointer b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char **eval_gold_labels(const eval_set *gold) {
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  GPtrArray *labels = g_ptr_array_new();
+  for (guint i = 0; i < gold->entities->len; i++) {
+    const char *label = ((eval_entity *)gold->entities->pdata[i])->label;
+    if (strcmp(label, EVAL_IGNORE) != 0 && g_hash_table_add(seen, (gpointer)label))
+      g_ptr_array_add(labels, g_strdup(label));
+  }
+  g_ptr_array_sort(labels, compare_strings);
+  g_ptr_array_add(labels, NULL);
+  g_hash_table_destroy(seen);
+  return (char **)g_ptr_array_free(labels, FALSE);
+}
+
 /* The scored labels: label -> eval_label_score*, also appended to r->labels. */
-static GHashTable *scored_labels(eval_result *r, const eval_set *gold, const char *const *labels) {
+static GHashTable *scored_labels(eval_result *r, const char *const *labels) {
   GHashTable *scored = g_hash_table_new(g_str_hash, g_str_equal);
-  for (guint i = 0; labels ? labels[i] != NULL : i < gold->entities->len; i++) {
-    const char *label = labels ? labels[i] : ((eval_entity *)gold->entities->pdata[i])->label;
-    if ((!labels && strcmp(label, EVAL_IGNORE) == 0) || g_hash_table_contains(scored, label))
+  for (const char *const *l = labels; *l; l++) {
+    if (g_hash_table_contains(scored, *l))
       continue;
     eval_label_score *s = g_new0(eval_label_score, 1);
-    s->label = g_strdup(label);
+    s->label = g_strdup(*l);
     g_hash_table_insert(scored, s->label, s);
     g_ptr_array_add(r->labels, s);
   }
-  if (!labels)
-    g_ptr_array_sort(r->labels, compare_labels);
   return scored;
 }
 
 static void score_entities(eval_result *r, const eval_set *gold, const eval_set *pred,
                            const char *const *labels) {
-  GHashTable *scored = scored_labels(r, gold, labels);
+  GHashTable *scored = scored_labels(r, labels);
   GHashTable *gold_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GHashTable *pred_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GHashTable *gold_docs =

@@ -54,8 +54,13 @@ typedef struct eval_result {
 void eval_scope(eval_set *gold, eval_set *pred, const GPtrArray *scanned, GPtrArray **unscanned,
                 GPtrArray **ungolded);
 
-/* Scores `pred` against `gold`. `labels` (NULL-terminated) are the entity labels to score;
- * NULL: every gold label except IGNORE, in byte order. The result points into both sets. */
+/* The default labels to score: every gold entity label except IGNORE, in byte order
+ * (NULL-terminated; g_strfreev it). Taken before eval_scope, so that the table has the same
+ * rows whichever documents are tagged. */
+char **eval_gold_labels(const eval_set *gold);
+
+/* Scores `pred` against `gold`. `labels` (NULL-terminated) are the entity labels to score.
+ * The result points into both sets. */
 eval_result *eval_score(const eval_set *gold, const eval_set *pred, const char *const *labels);
 void eval_result_free(eval_result *r);
 
