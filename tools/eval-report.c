@@ -128,12 +128,32 @@ static void entity_listing(GString *out, const eval_result *r, eval_issue_kind k
   }
 }
 
-static void ids_text(GString *out, const GPtrArray *ids) {
-  for (guint i = 0; i < ids->len; i++) {
-    if (i)
-      g_string_append_c(out, '|');
-    safe(out, ids->pdata[i]);
+/* "  doc: holder stance target" */
+static void tuple_text(GString *out, const char *doc, const char *holder, const char *stance,
+                       const char *target) {
+  g_string_append(out, "  ");
+  safe(out, doc);
+  g_string_append(out, ": ");
+  safe(out, holder);
+  g_string_append_printf(out, " %s ", stance);
+  safe(out, target);
+}
+
+/* The alternatives of a gold record, joined by '|' (g_free it). */
+static char *alternatives(const GPtrArray *ids) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf(s, "%s%s", i ? "|" : "", (const char *)ids->pdata[i]);
+  return g_string_free(s, FALSE);
+}
+
+/* Ends a listing line with a quotation, if there is one. */
+static void end_line(GString *out, const char *quote) {
+  if (quote) {
+    g_string_append_c(out, ' ');
+    quoted(out, quote);
   }
+  g_string_append_c(out, '\n');
 }
 
 static void stance_listings(GString *out, const eval_result *r) {
@@ -141,40 +161,25 @@ static void stance_listings(GString *out, const eval_result *r) {
     g_string_append_printf(out, "\nStance false positives (%u)\n", r->stance_fps->len);
   for (guint i = 0; i < r->stance_fps->len; i++) {
     const eval_stance *s = r->stance_fps->pdata[i];
-    g_string_append(out, "  ");
-    safe(out, s->doc);
-    g_string_append(out, ": ");
-    safe(out, s->holder);
-    g_string_append_printf(out, " %s ", s->stance);
-    safe(out, s->target);
+    tuple_text(out, s->doc, s->holder, s->stance, s->target);
     g_string_append(out, " (rule ");
     safe(out, s->rule);
     g_string_append_printf(out, ", sentence %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")",
                            s->sentence_start, s->sentence_end);
-    if (s->sentence) {
-      g_string_append_c(out, ' ');
-      quoted(out, s->sentence);
-    }
-    g_string_append_c(out, '\n');
+    end_line(out, s->sentence);
   }
   if (r->stance_misses->len)
     g_string_append_printf(out, "\nStance misses (%u)\n", r->stance_misses->len);
   for (guint i = 0; i < r->stance_misses->len; i++) {
     const eval_gold_stance *g = r->stance_misses->pdata[i];
-    g_string_append(out, "  ");
-    safe(out, g->doc);
-    g_string_append(out, ": ");
-    ids_text(out, g->holders);
-    g_string_append_printf(out, " %s ", g->stance);
-    ids_text(out, g->targets);
+    char *holders = alternatives(g->holders), *targets = alternatives(g->targets);
+    tuple_text(out, g->doc, holders, g->stance, targets);
     g_string_append_printf(out, " (%s, ", eval_kind_name(g->kind));
     safe(out, g->where);
     g_string_append_c(out, ')');
-    if (g->evidence) {
-      g_string_append_c(out, ' ');
-      quoted(out, g->evidence);
-    }
-    g_string_append_c(out, '\n');
+    end_line(out, g->evidence);
+    g_free(holders);
+    g_free(targets);
   }
 }
 

@@ -5,7 +5,10 @@
 E="$top_srcdir/tests/eval"
 cd "$E" || fail "no $E"
 
-# The fixtures: every kind of hit and miss (see the comments in tests/eval/eval.rules).
+# The fixtures: true positives, a repeated stance (counted once), a false positive ("China
+# Daily"), a miss (Lavrov), an id mismatch (Britain: UK vs GBR), a span on an IGNORE span
+# (Moscow), an optional stance (neutral), holder alternatives (Kirby or USA), and explicit
+# vs implicit recall.
 run "$ST" eval --gold gold -j 2 eval.rules docs
 expect_status 0 "eval of the fixtures"
 err_empty "eval of the fixtures"
