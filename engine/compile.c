@@ -816,6 +816,25 @@ static void build_triggers(stancetag_program *p) {
   g_array_free(t.label, TRUE);
 }
 
+/* ---- predicate sets -------------------------------------------------------------------- */
+
+static int cmp_pred(const void *x, const void *y) {
+  const stg_pred *a = x, *b = y;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  if (a->a != b->a)
+    return a->a < b->a ? -1 : 1;
+  return a->b < b->b ? -1 : a->b > b->b;
+}
+
+/* Sorts the predicates of each PRED instruction by (kind, word): the VM finds a word among a
+ * large alternation ("is" | "are" | "was" | ...) by binary search. */
+static void sort_pred_sets(stancetag_program *p) {
+  for (uint32_t i = 0; i < p->n_code; i++)
+    if (p->code[i].op == STG_OP_PRED && p->code[i].b > 1)
+      qsort(p->preds + p->code[i].a, p->code[i].b, sizeof(stg_pred), cmp_pred);
+}
+
 /* ---- requirements ---------------------------------------------------------------------- */
 
 /* Marks the instructions of a rule's main code reachable from `pc` without passing `avoid`
@@ -872,16 +891,73 @@ static gboolean presence_testable(const stancetag_program *p, const stg_inst *in
   return TRUE;
 }
 
-/* Each rule's required elements: the consuming instructions every path to MATCH goes through.
- * A sentence lacking any of them (no such word, class member or annotation) cannot match the
- * rule, so the scanner skips it without running the VM: a sentence with a cue but no target
- * costs the stance rules nothing. Very large rules get no requirements (compile time bound). */
+/* The consuming instructions that can come first from `pc` (through jumps, splits, captures,
+ * anchors and look-arounds) go into `out`; FALSE when one of them cannot be presence-tested or
+ * MATCH is reachable without consuming anything. */
+static gboolean first_consumers(const stancetag_program *p, uint32_t pc, guint8 *seen,
+                                GArray *stack, GArray *visited, GArray *out) {
+  gboolean ok = TRUE;
+  g_array_set_size(stack, 0);
+  g_array_append_val(stack, pc);
+  while (stack->len && ok) {
+    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
+    g_array_set_size(stack, stack->len - 1);
+    if (seen[at])
+      continue;
+    seen[at] = 1;
+    g_array_append_val(visited, at);
+    const stg_inst *in = &p->code[at];
+    uint32_t next[2];
+    int n = 0;
+    switch (in->op) {
+    case STG_OP_PRED:
+    case STG_OP_ANNOT:
+      ok = presence_testable(p, in);
+      g_array_append_val(out, at);
+      break;
+    case STG_OP_SPLIT:
+      next[n++] = in->a;
+      next[n++] = in->b;
+      break;
+    case STG_OP_JMP:
+      next[n++] = in->a;
+      break;
+    case STG_OP_MATCH:
+      ok = FALSE;
+      break;
+    default:
+      next[n++] = at + 1;
+      break;
+    }
+    for (int i = 0; i < n; i++)
+      g_array_append_val(stack, next[i]);
+  }
+  return ok;
+}
+
+static void clear_seen(guint8 *seen, GArray *list) {
+  for (guint i = 0; i < list->len; i++)
+    seen[g_array_index(list, uint32_t, i)] = 0;
+  g_array_set_size(list, 0);
+}
+
+/* Each rule's requirements: groups of consuming instructions, one of which every match must
+ * use. A group comes from an instruction X that every path to MATCH passes through: X itself
+ * when it consumes ("opposes"), else the instructions that can come first after it (the
+ * alternatives of `cue:(SUPPORT_V | OPPOSE_V | STANCE_CUE)`). A sentence in which no
+ * instruction of some group can match (no such word, class member or annotation) cannot match
+ * the rule, so the scanner skips it without running the VM: a sentence with a cue but no
+ * target costs the stance rules nothing. Stored in req[] as instruction indexes, each group
+ * ended by STG_NONE. Very large rules get no requirements (compile time bound). */
 static void build_requirements(stancetag_program *p) {
-  enum { MAX_REACH = 4096, MAX_TRIES = 64, MAX_REQ = 8 };
+  enum { MAX_REACH = 4096, MAX_TRIES = 128, MAX_GROUPS = 8, MAX_GROUP = 64 };
   GArray *req = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *group = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+  const uint32_t end = STG_NONE;
   p->n_req_off = p->n_rules + 1;
   p->req_off = g_new0(uint32_t, p->n_req_off);
   for (uint32_t r = 0; r < p->n_rules; r++) {
@@ -892,18 +968,27 @@ static void build_requirements(stancetag_program *p) {
       seen[g_array_index(all, uint32_t, i)] = 0;
     if (all->len > MAX_REACH)
       continue;
-    guint tries = 0;
-    for (guint i = 0; i < all->len && tries < MAX_TRIES && req->len - p->req_off[r] < MAX_REQ;
-         i++) {
+    guint tries = 0, groups = 0;
+    for (guint i = 0; i < all->len && tries < MAX_TRIES && groups < MAX_GROUPS; i++) {
       uint32_t x = g_array_index(all, uint32_t, i);
-      if (!presence_testable(p, &p->code[x]))
+      uint32_t op = p->code[x].op;
+      if (op == STG_OP_MATCH || (op != STG_OP_SPLIT && op != STG_OP_JMP &&
+                                 !presence_testable(p, &p->code[x])))
         continue;
       tries++;
+      g_array_set_size(group, 0);
+      gboolean ok = first_consumers(p, x, seen, stack, visited, group);
+      clear_seen(seen, visited);
+      if (!ok || group->len == 0 || group->len > MAX_GROUP)
+        continue;
       int via_other = reach(p, p->rules[r].pc, x, seen, stack, NULL);
       for (guint k = 0; k < all->len; k++)
         seen[g_array_index(all, uint32_t, k)] = 0;
-      if (!via_other)
-        g_array_append_val(req, x);
+      if (via_other)
+        continue;
+      g_array_append_vals(req, group->data, group->len);
+      g_array_append_val(req, end);
+      groups++;
     }
   }
   p->req_off[p->n_rules] = req->len;
@@ -911,6 +996,8 @@ static void build_requirements(stancetag_program *p) {
   p->req = (uint32_t *)(void *)g_array_free(req, FALSE);
   g_array_free(stack, TRUE);
   g_array_free(all, TRUE);
+  g_array_free(visited, TRUE);
+  g_array_free(group, TRUE);
   g_free(seen);
 }
 
@@ -1216,6 +1303,7 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   TAKE(p, expects, b.expects, stg_expect_rec);
   p->n_str = (uint32_t)b.str->len;
   p->str = g_string_free(b.str, FALSE);
+  sort_pred_sets(p);
   build_triggers(p);
   build_requirements(p);
 

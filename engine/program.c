@@ -13,17 +13,21 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 2u
+#define FORMAT_VERSION 4u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
   if (!p->hash)
     return 0;
   uint64_t h = stg_hash(key, len);
+  uint32_t tag = (uint32_t)(h >> 32) | 1u; /* never 0: 0 marks an empty slot */
   for (uint32_t i = (uint32_t)h & p->hash_mask;; i = (i + 1) & p->hash_mask) {
-    uint32_t w = p->hash[i];
-    if (w == 0)
+    uint32_t t = p->hash[2 * i];
+    if (t == 0)
       return 0;
+    if (t != tag) /* most document words are not in the program: no string compare */
+      continue;
+    uint32_t w = p->hash[2 * i + 1];
     const char *k = p->str + p->word_key[w];
     if (strncmp(k, key, len) == 0 && k[len] == '\0')
       return w;
@@ -35,16 +39,37 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   while (size < 2 * (p->n_words + 1))
     size *= 2;
   g_free(p->hash);
-  p->hash = g_new0(uint32_t, size);
+  p->hash = g_new0(uint32_t, 2 * (size_t)size); /* slot: hash tag, word id */
   p->hash_mask = size - 1;
   for (uint32_t w = 1; w <= p->n_words; w++) {
     const char *k = p->str + p->word_key[w];
     uint64_t h = stg_hash(k, strlen(k));
     uint32_t i = (uint32_t)h & p->hash_mask;
-    while (p->hash[i])
+    while (p->hash[2 * i])
       i = (i + 1) & p->hash_mask;
-    p->hash[i] = w;
+    p->hash[2 * i] = (uint32_t)(h >> 32) | 1u;
+    p->hash[2 * i + 1] = w;
   }
+  /* Per word and per label: the phases (bit min(phase, 31)) in which it triggers a rule, so
+   * the scanner skips the trigger lists of a token in the other phases with one test. */
+  g_free(p->word_phases);
+  g_free(p->label_phases);
+  p->word_phases = g_new0(uint32_t, p->n_words + 1);
+  p->label_phases = g_new0(uint32_t, p->n_labels + 1);
+#define PHASE_BIT(r) (1u << (p->rules[r].phase < 31 ? p->rules[r].phase : 31))
+  for (uint32_t w = 1; w <= p->n_words; w++) {
+    for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++)
+      p->word_phases[w] |= PHASE_BIT(p->trig[k]);
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
+      uint32_t cls = p->members[m].cls;
+      for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++)
+        p->word_phases[w] |= PHASE_BIT(p->trig[k]);
+    }
+  }
+  for (uint32_t l = 0; l < p->n_labels; l++)
+    for (uint32_t k = p->label_trig_off[l]; k < p->label_trig_off[l + 1]; k++)
+      p->label_phases[l] |= PHASE_BIT(p->trig[k]);
+#undef PHASE_BIT
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])
@@ -76,6 +101,8 @@ void stg_prog_free(stancetag_program *p) {
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
   g_free(p->hash);
+  g_free(p->word_phases);
+  g_free(p->label_phases);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])
@@ -123,8 +150,9 @@ int stg_prog_validate(const stancetag_program *p) {
       !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req))
     return -1;
   for (uint32_t i = 0; i < p->n_req; i++)
-    if (p->req[i] >= p->n_code ||
-        (p->code[p->req[i]].op != STG_OP_PRED && p->code[p->req[i]].op != STG_OP_ANNOT))
+    if (p->req[i] != STG_NONE &&
+        (p->req[i] >= p->n_code ||
+         (p->code[p->req[i]].op != STG_OP_PRED && p->code[p->req[i]].op != STG_OP_ANNOT)))
       return -1;
   for (uint32_t i = 0; i < p->n_members; i++)
     if (p->members[i].cls >= p->n_classes || !str_ok(p, p->members[i].cs_text))

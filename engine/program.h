@@ -199,7 +199,8 @@ typedef struct stg_expect_rec {
   X(anywhere, uint32_t)    /* per phase + 1 offsets into anyw[] */                               \
   X(anyw, uint32_t)                                                                              \
   X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
-  X(req, uint32_t)     /* instructions a sentence must be able to satisfy (compile.c) */        \
+  X(req, uint32_t)     /* groups of instructions (each ended by STG_NONE) of which a sentence  \
+                          must be able to satisfy one per group (compile.c) */                   \
   X(tests, stg_test)                                                                             \
   X(expects, stg_expect_rec)
 
@@ -214,9 +215,10 @@ struct stancetag_program {
   uint32_t max_caps, max_code;
 
   /* Derived, rebuilt by stg_prog_finish(). */
-  uint32_t *hash;    /* open addressing: slot -> word id (0 empty) */
+  uint32_t *hash;    /* open addressing, 2 per slot: hash tag (0 empty), word id */
   uint32_t hash_mask;
   GRegex **re;       /* compiled regexes[] */
+  uint32_t *word_phases, *label_phases; /* phase bits (min(phase, 31)) a word or label triggers */
 };
 
 /* String pool helpers for the compiler. */

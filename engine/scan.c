@@ -29,6 +29,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->best_ent = g_new0(uint32_t, nl);
   s->touched = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   s->cand = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+  s->anyw_ok = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   s->matches = g_array_new(FALSE, FALSE, sizeof(stg_match));
   s->capbuf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   s->regex_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -40,6 +41,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->label_seen = g_new0(uint32_t, nl);
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
   s->rule_res = g_new0(guint8, program->n_rules + 1);
+  s->rule_last = g_new0(uint32_t, program->n_rules + 1);
   *scratch = s;
   return STANCETAG_OK;
 }
@@ -59,6 +61,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->best_ent);
   g_array_free(s->touched, TRUE);
   g_array_free(s->cand, TRUE);
+  g_array_free(s->anyw_ok, TRUE);
   g_array_free(s->matches, TRUE);
   g_array_free(s->capbuf, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
@@ -72,6 +75,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->label_seen);
   g_free(s->rule_chk);
   g_free(s->rule_res);
+  g_free(s->rule_last);
   g_free(s);
 }
 
@@ -218,24 +222,31 @@ static void mark_sentence(const stancetag_program *p, stancetag_scratch *s, uint
   }
 }
 
-/* Can the current sentence, with its annotations so far, satisfy every required element of
- * rule `r`? Cached per rule for one candidate collection (`chk_stamp`). */
+/* Can the current sentence, with its annotations so far, satisfy one instruction of every
+ * requirement group of rule `r` (compile.c)? Cached per rule for one candidate collection
+ * (`chk_stamp`). */
 static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
   if (s->rule_chk[r] == s->chk_stamp)
     return s->rule_res[r];
   uint32_t st = s->sent_stamp;
-  int ok = 1;
+  int ok = 1, any = 0;
   for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && ok; k++) {
-    const stg_inst *in = &p->code[p->req[k]];
-    if (in->op == STG_OP_ANNOT) {
-      ok = s->label_seen[in->a] == st;
+    if (p->req[k] == STG_NONE) { /* end of a group */
+      ok = any;
+      any = 0;
       continue;
     }
-    ok = 0;
-    for (uint32_t j = 0; j < in->b && !ok; j++) {
+    if (any)
+      continue;
+    const stg_inst *in = &p->code[p->req[k]];
+    if (in->op == STG_OP_ANNOT) {
+      any = s->label_seen[in->a] == st;
+      continue;
+    }
+    for (uint32_t j = 0; j < in->b && !any; j++) {
       const stg_pred *d = &p->preds[in->a + j];
-      ok = d->kind == STG_PRED_WORD ? d->a && s->word_seen[d->a] == st
-                                    : s->class_seen[d->a] == st;
+      any = d->kind == STG_PRED_WORD ? d->a && s->word_seen[d->a] == st
+                                     : s->class_seen[d->a] == st;
     }
   }
   s->rule_chk[r] = s->chk_stamp;
@@ -245,16 +256,16 @@ static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint3
 
 /* ---- rules ----------------------------------------------------------------------------- */
 
-static void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start) {
-  if (!rule_possible(s->prog, s, rule))
+/* Candidates come token by token, so a repeat of (rule, start) (a word that triggers a rule
+ * both itself and through its class) is always the rule's last one: no sort needed. */
+static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start) {
+  if (s->rule_chk[rule] == s->chk_stamp ? !s->rule_res[rule] : !rule_possible(s->prog, s, rule))
     return;
+  if (s->rule_last[rule] == start + 1)
+    return;
+  s->rule_last[rule] = start + 1;
   uint64_t c = ((uint64_t)rule << 32) | start;
   g_array_append_val(s->cand, c);
-}
-
-static int cmp_u64(const void *x, const void *y) {
-  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-  return a < b ? -1 : a > b;
 }
 
 static void collect_candidates(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
@@ -264,9 +275,15 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
     memset(s->rule_chk, 0, (p->n_rules + 1) * sizeof(uint32_t));
     s->chk_stamp = 1;
   }
+  /* Rules without a trigger are tried at every token: only those the sentence can satisfy. */
+  g_array_set_size(s->anyw_ok, 0);
+  for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
+    if (rule_possible(p, s, p->anyw[k]))
+      g_array_append_val(s->anyw_ok, p->anyw[k]);
+  const uint32_t bit = 1u << (phase < 31 ? phase : 31);
   for (uint32_t i = sb; i < se; i++) {
     uint32_t w = s->wid[i];
-    if (w) {
+    if (w && (p->word_phases[w] & bit)) {
       for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++)
         if (p->rules[p->trig[k]].phase == phase)
           add_cand(s, p->trig[k], i);
@@ -279,15 +296,17 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
     }
     for (uint32_t a = s->head[i]; a != STG_NONE; a = g_array_index(s->ann, stg_ann, a).next) {
       uint32_t l = g_array_index(s->ann, stg_ann, a).label;
+      if (!(p->label_phases[l] & bit))
+        continue;
       for (uint32_t k = p->label_trig_off[l]; k < p->label_trig_off[l + 1]; k++)
         if (p->rules[p->trig[k]].phase == phase)
           add_cand(s, p->trig[k], i);
     }
-    for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
-      add_cand(s, p->anyw[k], i);
+    for (guint k = 0; k < s->anyw_ok->len; k++)
+      add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i);
   }
-  if (s->cand->len > 1) /* qsort(NULL, 0) is undefined behaviour */
-    qsort(s->cand->data, s->cand->len, sizeof(uint64_t), cmp_u64);
+  for (guint k = 0; k < s->cand->len; k++) /* reset the repeat marks for the next phase */
+    s->rule_last[g_array_index(s->cand, uint64_t, k) >> 32] = 0;
 }
 
 static int cmp_match(const void *x, const void *y, void *data) {
@@ -506,12 +525,8 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
   stg_sent_ctx c = {s, p, sb, se};
   g_array_set_size(s->matches, 0);
   g_array_set_size(s->capbuf, 0);
-  uint64_t last = UINT64_MAX;
   for (guint i = 0; i < s->cand->len; i++) {
     uint64_t cv = g_array_index(s->cand, uint64_t, i);
-    if (cv == last)
-      continue;
-    last = cv;
     uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
     const stg_rule *r = &p->rules[rule];
     uint32_t off = s->capbuf->len, end = 0;

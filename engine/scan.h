@@ -88,6 +88,7 @@ struct stancetag_scratch {
   GArray *touched;
   /* rule matching */
   GArray *cand;     /* (rule, start) pairs */
+  GArray *anyw_ok;  /* trigger-less rules of the phase the sentence can satisfy */
   GArray *matches;  /* stg_match */
   GArray *capbuf;   /* uint32_t */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
@@ -96,6 +97,7 @@ struct stancetag_scratch {
   uint32_t *word_seen, *class_seen, *label_seen;
   uint32_t *rule_chk; /* per rule: check stamp of the cached result in rule_res */
   guint8 *rule_res;
+  uint32_t *rule_last; /* per rule: 1 + start of its last candidate, 0 none (this phase) */
   uint32_t sent_stamp, chk_stamp;
   /* records */
   GArray *recs;     /* stg_rec */

@@ -104,10 +104,36 @@ static int one_pred(stg_sent_ctx *c, const stg_pred *d, uint32_t tok) {
   return 0;
 }
 
+/* First index in d[0..n) whose (kind, a) is not below (kind, a). */
+static uint32_t pred_lower(const stg_pred *d, uint32_t n, uint32_t kind, uint32_t a) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (d[mid].kind < kind || (d[mid].kind == kind && d[mid].a < a))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* The predicates of an instruction are sorted by kind, then word (compile.c): words are found
+ * by binary search, the other kinds (classes, regexes, shapes) follow and are tried in turn. */
 int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
+  const stg_pred *d = &c->p->preds[in->a];
+  uint32_t n = in->b, k = 0;
   int any = 0;
-  for (uint32_t k = 0; k < in->b && !any; k++)
-    any = one_pred(c, &c->p->preds[in->a + k], tok);
+  if (n > 4) {
+    uint32_t w = c->s->wid[tok];
+    for (k = w ? pred_lower(d, n, STG_PRED_WORD, w) : n; k < n && !any; k++) {
+      if (d[k].kind != STG_PRED_WORD || d[k].a != w)
+        break;
+      any = one_pred(c, &d[k], tok);
+    }
+    k = pred_lower(d, n, STG_PRED_CLASS, 0);
+  }
+  for (; k < n && !any; k++)
+    any = one_pred(c, &d[k], tok);
   return in->c ? !any : any;
 }
 
@@ -153,6 +179,7 @@ static void vm_reset(stg_vm *vm, uint32_t n_pos, uint32_t n_code) {
     memset(vm->hrun, 0, vm->cap_pos * sizeof(uint32_t));
     vm->run = 1;
   }
+  GROW(vm->stack, vm->cap_stack, 2 * n_code + 2);
   if (vm->mark_size < n_code) {
     g_free(vm->mark);
     vm->mark = g_new0(uint32_t, n_code);
@@ -170,7 +197,7 @@ static uint32_t caps_copy(stg_vm *vm, uint32_t from, uint32_t n) {
   return off;
 }
 
-static void enqueue(stg_vm *vm, uint32_t rel, uint32_t pc, uint32_t caps) {
+static inline void enqueue(stg_vm *vm, uint32_t rel, uint32_t pc, uint32_t caps) {
   GROW(vm->threads, vm->cap_threads, vm->n_threads + 1);
   uint32_t idx = vm->n_threads++;
   vm->threads[idx] = (stg_thread){pc, caps, STG_NONE};
@@ -183,8 +210,9 @@ static void enqueue(stg_vm *vm, uint32_t rel, uint32_t pc, uint32_t caps) {
   vm->tail[rel] = idx;
 }
 
-static void push(stg_vm *vm, uint32_t pc, uint32_t caps) {
-  GROW(vm->stack, vm->cap_stack, vm->n_stack + 1);
+/* The stack never exceeds 2 * n_code + 1 entries (each instruction is expanded at most once
+ * per closure and pushes at most two), and vm_reset sizes it so: no growth check here. */
+static inline void push(stg_vm *vm, uint32_t pc, uint32_t caps) {
   vm->stack[vm->n_stack++] = (stg_thread){pc, caps, 0};
 }
 
@@ -351,7 +379,52 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
   return matched;
 }
 
+/* Follows the straight-line prefix of a rule (captures, jumps, anchors, one-element
+ * look-arounds) to its first consuming instruction and tests it at `start`. 0 means the rule
+ * cannot match here, so the VM is not started: most trigger hits (every COUNTRY for each
+ * `COUNTRY[form = ...]` alternative) fail at their first element. */
+static int first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start) {
+  const stancetag_program *p = c->p;
+  for (int steps = 0; steps < 32; steps++) {
+    const stg_inst *in = &p->code[pc];
+    switch (in->op) {
+    case STG_OP_SAVE:
+      pc++;
+      break;
+    case STG_OP_JMP:
+      pc = in->a;
+      break;
+    case STG_OP_BOS:
+      if (start != c->sb)
+        return 0;
+      pc++;
+      break;
+    case STG_OP_LOOK1:
+      if (!look1(c, in, start))
+        return 0;
+      pc++;
+      break;
+    case STG_OP_PRED:
+      return start < c->se && stg_vm_pred(c, in, start);
+    case STG_OP_ANNOT:
+      for (uint32_t a = c->s->head[start]; a != STG_NONE;
+           a = g_array_index(c->s->ann, stg_ann, a).next) {
+        const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
+        if (an->label == in->a && an->end <= c->se && an->end > start &&
+            stg_ann_ok(p, c->s, an, in->b, in->c))
+          return 1;
+      }
+      return 0;
+    default: /* a branch or a general look-around: let the VM decide */
+      return 1;
+    }
+  }
+  return 1;
+}
+
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps) {
+  if (!first_step(c, pc, start))
+    return 0;
   return vm_run(c, 0, pc, start, c->se, MODE_LONGEST, n_caps, end, caps);
 }

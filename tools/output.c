@@ -75,7 +75,15 @@ static void json_escape(GString *out, const char *s, size_t n) {
 
 void out_json_string(GString *out, const char *s, size_t len) {
   g_string_append_c(out, '"');
-  out_valid_utf8(out, s, len, json_escape);
+  /* Fast path: printable ASCII needs neither validation nor escaping (most names and ids). */
+  size_t i = 0;
+  while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' &&
+         s[i] != '\\')
+    i++;
+  if (i == len)
+    g_string_append_len(out, s, (gssize)len);
+  else
+    out_valid_utf8(out, s, len, json_escape);
   g_string_append_c(out, '"');
 }
 
@@ -86,15 +94,27 @@ static void json_cstr(GString *out, const char *s) {
     g_string_append(out, "null");
 }
 
+/* Keys are fixed ASCII names: no escaping needed. */
 static void json_key(GString *out, const char *key) {
-  g_string_append_c(out, ',');
-  json_cstr(out, key);
-  g_string_append_c(out, ':');
+  g_string_append_len(out, ",\"", 2);
+  g_string_append(out, key);
+  g_string_append_len(out, "\":", 2);
+}
+
+/* Decimal digits without printf (a record has six or more offsets). */
+static void json_u64(GString *out, guint64 v) {
+  char buf[24];
+  size_t n = sizeof buf;
+  do {
+    buf[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  g_string_append_len(out, buf + n, (gssize)(sizeof buf - n));
 }
 
 static void json_offset(GString *out, const char *key, guint64 v) {
   json_key(out, key);
-  g_string_append_printf(out, "%" G_GUINT64_FORMAT, v);
+  json_u64(out, v);
 }
 
 static void json_text(GString *out, const out_piece *p, size_t start, size_t end) {
@@ -134,8 +154,9 @@ static const char *const stance_keys[] = {"type",    "doc",    "start", "end",  
 
 static void json_doc_span(GString *out, const out_piece *p, const char *type, size_t start,
                           size_t end) {
-  g_string_append(out, "{\"type\":");
-  json_cstr(out, type);
+  g_string_append(out, "{\"type\":\"");
+  g_string_append(out, type);
+  g_string_append_c(out, '"');
   json_key(out, "doc");
   json_cstr(out, p->doc);
   json_offset(out, "start", p->base + start);
@@ -189,8 +210,11 @@ static void json_stance(GString *out, const out_piece *p, const stancetag_record
   json_key(out, "rule");
   json_cstr(out, r->rule);
   json_key(out, "sentence");
-  g_string_append_printf(out, "{\"start\":%" G_GUINT64_FORMAT ",\"end\":%" G_GUINT64_FORMAT "}",
-                         p->base + r->sentence_start, p->base + r->sentence_end);
+  g_string_append(out, "{\"start\":");
+  json_u64(out, p->base + r->sentence_start);
+  g_string_append(out, ",\"end\":");
+  json_u64(out, p->base + r->sentence_end);
+  g_string_append_c(out, '}');
   json_key(out, "negated");
   g_string_append(out, (r->flags & STANCETAG_STANCE_NEGATED) ? "true" : "false");
   json_key(out, "hedged");
