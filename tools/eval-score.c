@@ -53,7 +53,8 @@ static void keep_docs(GPtrArray *records, GHashTable *keep, GPtrArray *dropped, 
     g_ptr_array_add(gone, r);
   }
   /* The dropped records go to the tail, which g_ptr_array_set_size frees. */
-  memcpy(records->pdata + out, gone->pdata, gone->len * sizeof(gpointer));
+  if (gone->len > 0) /* pdata may be NULL when empty */
+    memcpy(records->pdata + out, gone->pdata, gone->len * sizeof(gpointer));
   g_ptr_array_set_size(records, out);
   g_ptr_array_free(gone, TRUE);
 }
