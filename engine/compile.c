@@ -1085,6 +1085,22 @@ static void compile_action_attrs(builder *b, const stg_action *a, stg_pact *out,
   out->n_attr = b->attrs->len - out->attr;
 }
 
+/* antecedent(capture, LABEL[cons], window) as role `k` (0 holder, 1 target) of a stance. */
+static void compile_antecedent(builder *b, const stg_antecedent *an, stg_pact *out, int k) {
+  out->ante_label[k] = STG_NONE;
+  if (!an || !an->sym)
+    return;
+  out->ante_label[k] = label_index(b, an->sym);
+  out->ante_cons[k] = b->cons->len;
+  for (guint i = 0; an->constraints && i < an->constraints->len; i++) {
+    const stg_constraint *c = &g_array_index(an->constraints, stg_constraint, i);
+    stg_cons_rec r = {intern(b, c->name), intern(b, c->value.text), (uint32_t)c->negated};
+    g_array_append_val(b->cons, r);
+  }
+  out->ante_n_cons[k] = b->cons->len - out->ante_cons[k];
+  out->ante_window[k] = an->window;
+}
+
 static void compile_rule(builder *b, const stg_def *def) {
   g_ptr_array_set_size(b->caps, 0);
   stg_rule r = {0};
@@ -1106,7 +1122,10 @@ static void compile_rule(builder *b, const stg_def *def) {
     out.cue = STG_NONE;
     out.cap = STG_NONE;
     out.pcap = STG_NONE;
+    out.ante_label[0] = out.ante_label[1] = STG_NONE;
     if (a->kind == STG_ACT_STANCE) {
+      compile_antecedent(b, a->holder_ante, &out, 0);
+      compile_antecedent(b, a->target_ante, &out, 1);
       out.kind = STG_PA_STANCE;
       out.holder = cap_or_none(b, a->holder, a->holder_loc, def->name);
       out.target = cap_or_none(b, a->target, a->target_loc, def->name);

@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 4u
+#define FORMAT_VERSION 5u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -254,6 +254,18 @@ int stg_prog_validate(const stancetag_program *p) {
         !range_ok(r->act, r->n_act, p->n_actions) || !range_ok(r->attr, r->n_attr, p->n_attrs) ||
         (r->kind == STG_RULE_SPAN && r->label >= p->n_labels) || r->phase > p->n_phases)
       return -1;
+    /* apply_match indexes the match's own captures with the action's capture numbers. */
+    for (uint32_t k = r->act; k < r->act + r->n_act; k++) {
+      const stg_pact *a = &p->actions[k];
+      int pc = a->pol == STG_P_OF || a->pol == STG_P_FLIP;
+      if (a->kind == STG_PA_STANCE &&
+          (a->holder >= r->n_caps || a->target >= r->n_caps || (pc && a->pcap >= r->n_caps) ||
+           (a->cue != STG_NONE && a->cue >= r->n_caps)))
+        return -1;
+      if ((a->kind != STG_PA_STANCE && a->kind != STG_PA_TAG) ||
+          (a->kind == STG_PA_TAG && a->cap != STG_NONE && a->cap >= r->n_caps))
+        return -1;
+    }
   }
   for (uint32_t i = 0; i < p->n_capnames; i++)
     if (!str_ok(p, p->capnames[i]))
@@ -269,6 +281,11 @@ int stg_prog_validate(const stancetag_program *p) {
         return -1;
     if (a->kind == STG_PA_TAG && a->cap != STG_NONE && a->cap >= p->max_caps)
       return -1;
+    for (int k = 0; k < 2 && a->kind == STG_PA_STANCE; k++)
+      if (a->ante_label[k] != STG_NONE &&
+          (a->ante_label[k] >= p->n_labels ||
+           !range_ok(a->ante_cons[k], a->ante_n_cons[k], p->n_cons)))
+        return -1;
   }
   for (uint32_t i = 0; i < p->n_tests; i++)
     if (!str_ok(p, p->tests[i].file) || !str_ok(p, p->tests[i].text) ||

@@ -150,6 +150,10 @@ typedef struct stg_pact {
   uint32_t cap;            /* tag capture, STG_NONE: whole match */
   uint32_t attr, n_attr;   /* attrs[] range */
   uint32_t flags;          /* STANCETAG_STANCE_* set statically (negated = true) */
+  /* [0] holder, [1] target: antecedent(capture, LABEL[cons], window) (engine/coref.c) */
+  uint32_t ante_label[2];  /* label, STG_NONE: the capture itself is the holder/target */
+  uint32_t ante_cons[2], ante_n_cons[2]; /* cons[] range */
+  uint32_t ante_window[2]; /* earlier sentences searched */
 } stg_pact;
 
 typedef struct stg_test {

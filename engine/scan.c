@@ -328,7 +328,9 @@ static const uint32_t *match_caps(const stancetag_scratch *s, const stg_match *m
   return &g_array_index(s->capbuf, uint32_t, m->caps);
 }
 
-/* The annotation that best stands for tokens [a, b): exact cover, preferring `pref` kinds. */
+/* The annotation that best stands for tokens [a, b): an exact cover first, then one of the
+ * preferred kind, then an entity or tag (things with ids of their own), then the longest. A
+ * tag that covers "Markus Vellinger" exactly beats an entity covering only "Markus". */
 static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
                              uint32_t b, uint32_t pref) {
   uint32_t best = STG_NONE, best_score = 0;
@@ -336,9 +338,9 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
     const stg_ann *an = &g_array_index(s->ann, stg_ann, i);
     if (an->end > b)
       continue;
-    uint32_t score = (an->end == b ? 100 : 0) + (an->end - an->start) * 2 +
-                     (p->labels[an->label].kind == pref ? 1000 : 0) +
-                     (p->labels[an->label].kind == STG_LABEL_ENTITY ? 10 : 0);
+    uint32_t kind = p->labels[an->label].kind, len = an->end - an->start;
+    uint32_t score = (an->end == b ? 100000 : 0) + (kind == pref ? 10000 : 0) +
+                     (kind != STG_LABEL_SPAN ? 1000 : 0) + (len < 500 ? len : 499) * 2;
     if (best == STG_NONE || score > best_score) {
       best = i;
       best_score = score;
@@ -347,7 +349,7 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
   return best;
 }
 
-/* A span without an id of its own (its id is its name) stands for the entity it covers
+/* A span without an id of its own (its id is its name) stands for the entity or tag it covers
  * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. */
 static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch *s,
                              uint32_t ann) {
@@ -357,12 +359,18 @@ static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch
   if (p->labels[a->label].kind != STG_LABEL_SPAN ||
       strcmp(stg_sref(p, s, a->id), p->str + p->labels[a->label].name) != 0)
     return ann;
+  uint32_t best = ann;
   for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
     const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
-    if (e->end == a->end && p->labels[e->label].kind == STG_LABEL_ENTITY)
+    uint32_t kind = p->labels[e->label].kind;
+    if (e->end != a->end || kind == STG_LABEL_SPAN)
+      continue;
+    if (kind == STG_LABEL_ENTITY) /* an entity beats a tag over the same words */
       return i;
+    if (best == ann)
+      best = i;
   }
-  return ann;
+  return best;
 }
 
 static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
@@ -473,6 +481,9 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
         v = v == STG_P_SUPPORT ? STG_P_OPPOSE : STG_P_SUPPORT;
       pol = v;
     }
+    uint32_t ante[2], attr0 = s->dattrs->len;
+    if (!stg_coref_resolve(p, s, ac, caps, sentence, ante))
+      continue;
     stg_rec rec = {0};
     rec.kind = STANCETAG_RECORD_STANCE;
     rec.start = s->toks.tok[m->start].start;
@@ -480,8 +491,10 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
     rec.sentence = sentence;
     rec.rule = m->rule;
     rec.priority = r->priority;
-    rec.holder = pass_through(p, s, covering_ann(p, s, ha, hb, STG_LABEL_ENTITY));
-    rec.target = pass_through(p, s, covering_ann(p, s, ta, tb, STG_LABEL_SPAN));
+    rec.holder = pass_through(
+        p, s, ante[0] != STG_NONE ? ante[0] : covering_ann(p, s, ha, hb, STG_LABEL_ENTITY));
+    rec.target = pass_through(
+        p, s, ante[1] != STG_NONE ? ante[1] : covering_ann(p, s, ta, tb, STG_LABEL_SPAN));
     rec.hs = s->toks.tok[ha].start;
     rec.he = s->toks.tok[hb - 1].end;
     rec.ts = s->toks.tok[ta].start;
@@ -513,6 +526,8 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
     }
     rec.flags = ac->flags;
     action_attrs(p, s, ac, caps, &rec.dattr, &rec.n_dattr);
+    rec.n_dattr += rec.dattr - attr0; /* with the resolved_* attributes before them */
+    rec.dattr = attr0;
     g_array_append_val(s->recs, rec);
   }
 }

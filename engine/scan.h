@@ -137,6 +137,13 @@ void stg_vm_free(stg_vm *vm);
 int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const char *text,
                      size_t len, unsigned flags);
 
+/* antecedent(capture, LABEL) holders and targets of stance action `ac` (coref.c): ante[0]
+ * (holder) and ante[1] (target) get the antecedent annotation, or STG_NONE where the role is
+ * the capture itself. Returns 0 when an antecedent is missing (no record); else 1, after
+ * appending a `resolved_holder`/`resolved_target` attribute per antecedent to s->dattrs. */
+int stg_coref_resolve(const stancetag_program *p, stancetag_scratch *s, const stg_pact *ac,
+                      const uint32_t *caps, uint32_t sentence, uint32_t ante[2]);
+
 /* Fills a public record from an internal one (pointers valid until the next call). */
 void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_rec *r,
                     stancetag_record *out);

@@ -10,6 +10,7 @@
 #define STG_MAX_ALTERNATIVES 1000000u
 #define STG_MAX_REPEAT 1000u
 #define STG_MAX_IMPORT_DEPTH 64
+#define STG_MAX_ANTECEDENT_WINDOW 10
 
 /* Empty arrays of stg_attr / stg_constraint / stg_word_item whose elements are cleared (their
  * strings freed) when the array is freed. */
@@ -22,6 +23,7 @@ stg_entry *stg_ast_entry_new(stg_loc loc);
 void stg_ast_entry_free(stg_entry *e);
 void stg_ast_span_alt_free(stg_span_alt *alt);
 void stg_ast_action_free(stg_action *a);
+void stg_ast_antecedent_free(stg_antecedent *an);
 void stg_ast_expect_free(stg_expect *e);
 
 /* Appends a source and returns its index. Takes ownership of `text`, which must be g_malloc()ed

@@ -137,9 +137,20 @@ void stg_ast_span_alt_free(stg_span_alt *alt) {
   g_free(alt);
 }
 
+void stg_ast_antecedent_free(stg_antecedent *an) {
+  if (!an)
+    return;
+  g_free(an->label);
+  if (an->constraints)
+    g_array_unref(an->constraints);
+  g_free(an);
+}
+
 void stg_ast_action_free(stg_action *a) {
   if (!a)
     return;
+  stg_ast_antecedent_free(a->holder_ante);
+  stg_ast_antecedent_free(a->target_ante);
   g_free(a->holder);
   g_free(a->target);
   g_free(a->polarity_capture);

@@ -157,6 +157,16 @@ typedef enum stg_polarity_kind {
   STG_POL_FLIP_OF_CAPTURE /* flip(polarity(capture)) */
 } stg_polarity_kind;
 
+/* antecedent(CAPTURE, LABEL[constraints], N) as a stance holder or target: the nearest LABEL
+ * annotation ending at or before the capture, in its sentence or the N before it. */
+typedef struct stg_antecedent {
+  char *label;
+  stg_loc label_loc;
+  GArray *constraints; /* stg_constraint, NULL when none */
+  uint32_t window;     /* earlier sentences searched (default 1) */
+  stg_symbol *sym;     /* set by resolution */
+} stg_antecedent;
+
 typedef enum stg_action_kind {
   STG_ACT_STANCE, /* stance(holder, polarity, target, attrs...) */
   STG_ACT_TAG     /* tag LABEL(capture) -> attrs */
@@ -168,6 +178,7 @@ typedef struct stg_action {
   /* STANCE */
   char *holder, *target;          /* capture names */
   stg_loc holder_loc, target_loc;
+  stg_antecedent *holder_ante, *target_ante; /* NULL: the capture itself is the role */
   stg_polarity_kind polarity;
   char *polarity_capture;         /* OF_CAPTURE / FLIP_OF_CAPTURE */
   stg_loc polarity_loc;

@@ -62,7 +62,15 @@ struct stg_parser {
 
 /* Arguments of stance(...), calls in tests and `name = value` pairs, before they are checked
  * and turned into actions or expectations. */
-typedef enum { TERM_NAME, TERM_STRING, TERM_NUMBER, TERM_DOT, TERM_CALL, TERM_ASSIGN } term_kind;
+typedef enum {
+  TERM_NAME,
+  TERM_STRING,
+  TERM_NUMBER,
+  TERM_DOT,
+  TERM_CALL,
+  TERM_ASSIGN,
+  TERM_REF /* LABEL[constraints] */
+} term_kind;
 
 struct stg_term {
   term_kind kind;
@@ -70,6 +78,7 @@ struct stg_term {
   char *attr; /* DOT attribute */
   GPtrArray *args; /* CALL: stg_term * (owned) */
   stg_term *rhs;   /* ASSIGN */
+  GArray *cons;    /* REF: stg_constraint (owned) */
   stg_loc loc;
 };
 
@@ -176,11 +185,14 @@ static void term_free(stg_term *t) {
   if (t->args)
     g_ptr_array_unref(t->args);
   term_free(t->rhs);
+  if (t->cons)
+    g_array_unref(t->cons);
   g_free(t);
 }
 
-static const char *value_names[] = {"a name", "a string", "a number", "capture.attribute",
-                                    "a call", "an assignment"};
+static const char *value_names[] = {"a name",  "a string",      "a number",
+                                    "capture.attribute", "a call", "an assignment",
+                                    "a label with constraints"};
 
 /* A term used as an attribute value: name, string, number or capture.attribute. */
 static gboolean term_value(stg_parser *p, stg_term *t, stg_value *out) {
@@ -203,6 +215,55 @@ static gboolean term_value(stg_parser *p, stg_term *t, stg_value *out) {
   return TRUE;
 }
 
+/* A holder or target of stance(): a capture name, or antecedent(CAPTURE, LABEL[cons] [, N]).
+ * Sets *cap (the capture, owned) and *ante (NULL for a plain capture). */
+static gboolean make_role(stg_parser *p, stg_term *t, const char *role, char **cap,
+                          stg_antecedent **ante) {
+  *cap = NULL;
+  *ante = NULL;
+  if (t->kind == TERM_NAME) {
+    *cap = g_strdup(t->text);
+    return TRUE;
+  }
+  if (t->kind != TERM_CALL || strcmp(t->text, "antecedent") != 0) {
+    ERR(t->loc, "the %s of `stance` must be a capture name or `antecedent(capture, LABEL)`",
+        role);
+    return FALSE;
+  }
+  guint n = t->args->len;
+  stg_term *c = n >= 1 ? g_ptr_array_index(t->args, 0) : NULL;
+  stg_term *l = n >= 2 ? g_ptr_array_index(t->args, 1) : NULL;
+  stg_term *w = n >= 3 ? g_ptr_array_index(t->args, 2) : NULL;
+  if (n < 2 || n > 3 || c->kind != TERM_NAME || (l->kind != TERM_NAME && l->kind != TERM_REF) ||
+      (w && w->kind != TERM_NUMBER)) {
+    ERR(t->loc, "`antecedent` takes a capture, a label (with optional `[constraints]`) and "
+                "optionally the number of earlier sentences to search: "
+                "`antecedent(pron, ACTOR)`, `antecedent(pron, ACTOR[kind = country], 2)`");
+    return FALSE;
+  }
+  guint64 window = 1;
+  if (w) {
+    window = g_ascii_strtoull(w->text, NULL, 10);
+    if (window > STG_MAX_ANTECEDENT_WINDOW) {
+      ERR(w->loc, "`antecedent` searches at most %d earlier sentences, not %s",
+          STG_MAX_ANTECEDENT_WINDOW, w->text);
+      return FALSE;
+    }
+  }
+  stg_antecedent *an = g_new0(stg_antecedent, 1);
+  an->label = g_strdup(l->text);
+  an->label_loc = l->loc;
+  if (l->kind == TERM_REF) {
+    an->label_loc.end = an->label_loc.start + (uint32_t)strlen(l->text);
+    an->constraints = l->cons;
+    l->cons = NULL;
+  }
+  an->window = (uint32_t)window;
+  *cap = g_strdup(c->text);
+  *ante = an;
+  return TRUE;
+}
+
 /* stance(HOLDER, POLARITY, TARGET [, name = value ...]) */
 static stg_action *make_stance(stg_parser *p, GPtrArray *args, stg_loc loc) {
   guint npos = 0;
@@ -221,15 +282,10 @@ static stg_action *make_stance(stg_parser *p, GPtrArray *args, stg_loc loc) {
   }
   stg_term *h = g_ptr_array_index(args, 0), *pol = g_ptr_array_index(args, 1),
            *tg = g_ptr_array_index(args, 2);
-  gboolean ok = TRUE;
-  if (h->kind != TERM_NAME) {
-    ERR(h->loc, "the holder of `stance` must be a capture name");
-    ok = FALSE;
-  }
-  if (tg->kind != TERM_NAME) {
-    ERR(tg->loc, "the target of `stance` must be a capture name");
-    ok = FALSE;
-  }
+  char *hcap, *tcap;
+  stg_antecedent *hante, *tante;
+  gboolean ok = make_role(p, h, "holder", &hcap, &hante);
+  ok = make_role(p, tg, "target", &tcap, &tante) && ok;
   stg_polarity_kind pk = STG_POL_SUPPORT;
   stg_term *cap = NULL;
   if (pol->kind == TERM_NAME && strcmp(pol->text, "support") == 0) {
@@ -268,15 +324,21 @@ static stg_action *make_stance(stg_parser *p, GPtrArray *args, stg_loc loc) {
   }
   if (!ok) {
     g_array_unref(attrs);
+    g_free(hcap);
+    g_free(tcap);
+    stg_ast_antecedent_free(hante);
+    stg_ast_antecedent_free(tante);
     return NULL;
   }
   stg_action *act = g_new0(stg_action, 1);
   act->kind = STG_ACT_STANCE;
   act->loc = loc;
-  act->holder = g_strdup(h->text);
-  act->holder_loc = h->loc;
-  act->target = g_strdup(tg->text);
-  act->target_loc = tg->loc;
+  act->holder = hcap;
+  act->holder_loc = hante ? ((stg_term *)g_ptr_array_index(h->args, 0))->loc : h->loc;
+  act->holder_ante = hante;
+  act->target = tcap;
+  act->target_loc = tante ? ((stg_term *)g_ptr_array_index(tg->args, 0))->loc : tg->loc;
+  act->target_ante = tante;
   act->polarity = pk;
   if (cap) {
     act->polarity_capture = g_strdup(cap->text);
@@ -766,6 +828,7 @@ term:
 | NUMBER            { $$ = term_new(TERM_NUMBER, @$, g_strdup_printf("%ld", $1)); }
 | NAME '.' NAME     { $$ = term_new(TERM_DOT, @$, $1); $$->attr = $3; }
 | NAME '(' terms ')' { $$ = term_new(TERM_CALL, @$, $1); $$->args = $3; }
+| NAME '[' constraints ']' { $$ = term_new(TERM_REF, @$, $1); $$->cons = $3; }
 | NAME '=' term     { $$ = term_new(TERM_ASSIGN, @$, $1); $$->rhs = $3; }
 ;
 

@@ -440,6 +440,22 @@ static void check_attr_captures(resolver *r, walker *w, GArray *attrs) {
   }
 }
 
+/* The label of antecedent(capture, LABEL): an entity, span or tag label. */
+static void check_antecedent(resolver *r, stg_antecedent *an) {
+  if (!an)
+    return;
+  stg_symbol *sym = g_hash_table_lookup(r->ast->symbols, an->label);
+  if (!sym) {
+    undefined(r, an->label_loc, an->label, LABEL_KINDS);
+  } else if (sym->kind == STG_SYM_WORDS) {
+    ERR(an->label_loc, "`%s` is a word class: `antecedent` needs an entity, span or tag label",
+        an->label);
+  } else {
+    an->sym = sym;
+    sym->uses++;
+  }
+}
+
 static void check_rule(resolver *r, stg_def *def) {
   walker w = {r, g_hash_table_new(g_str_hash, g_str_equal)};
   walk(&w, def->pat);
@@ -449,6 +465,8 @@ static void check_rule(resolver *r, stg_def *def) {
       check_capture(r, &w, a->holder, a->holder_loc, " for the holder");
       check_capture(r, &w, a->polarity_capture, a->polarity_loc, " for the polarity");
       check_capture(r, &w, a->target, a->target_loc, " for the target");
+      check_antecedent(r, a->holder_ante);
+      check_antecedent(r, a->target_ante);
     } else {
       check_capture(r, &w, a->capture, a->capture_loc, "");
     }
@@ -691,7 +709,16 @@ static guint rule_phase(phaser *ph, stg_def *rule) {
     return rule->phase;
   if (!enter(ph, rule, g_strdup_printf("rule `%s`", rule->name), rule->name_loc))
     return 1;
-  rule->phase = refs_level(ph, rule->pat) + 1;
+  guint lv = refs_level(ph, rule->pat);
+  /* An antecedent is looked up when the rule's actions run: its label must exist by then. */
+  for (guint i = 0; rule->actions && i < rule->actions->len; i++) {
+    stg_action *a = g_ptr_array_index(rule->actions, i);
+    if (a->holder_ante && a->holder_ante->sym)
+      lv = max_u(lv, level(ph, a->holder_ante->sym));
+    if (a->target_ante && a->target_ante->sym)
+      lv = max_u(lv, level(ph, a->target_ante->sym));
+  }
+  rule->phase = lv + 1;
   leave(ph, rule);
   return rule->phase;
 }
