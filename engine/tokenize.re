@@ -287,10 +287,13 @@ static int stg_tok_digit_follows(ptr p, ptr lim) {
 }
 
 /* A 's 're 've 'll 'd 'm that starts a token is a contraction when glued to a preceding word
- * or abbreviation ("U.S.'s") and not followed by more of a word ("'sup" opens a quote). */
-static int stg_tok_contraction(const stg_tokens *t, ptr cur, ptr lim, uint32_t ws) {
+ * or abbreviation ("U.S.'s") and not followed by more of a word ("'sup" opens a quote). In a
+ * rule phrase it is one also at the start: the literal "'s" is the token documents split off
+ * "Xi's" (n't needs nothing: "n't" alone is one word). */
+static int stg_tok_contraction(const stg_tokens *t, ptr cur, ptr lim, uint32_t ws, int phrase) {
   int sub;
-  if (!(ws & STG_TF_GLUED) || t->n == 0 || !(t->tok[t->n - 1].flags & STG_TF_WORD))
+  int glued = (ws & STG_TF_GLUED) && t->n > 0 && (t->tok[t->n - 1].flags & STG_TF_WORD);
+  if (!glued && !(phrase && t->n == 0))
     return 0;
   if (cur == lim)
     return 1;
@@ -472,8 +475,9 @@ static inline ptr stg_tok_lower_run(ptr p, ptr lim) {
 
 /* Scans text[0..len) into t->tok (appending). Leaves private flags set. Returns whether the
  * text looks hard-wrapped: lines that continue in lower case after an unterminated single
- * line break, in at least 2 places and a quarter of the single line breaks. */
-static int stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
+ * line break, in at least 2 places and a quarter of the single line breaks. `phrase`: a rule
+ * literal, not a document. */
+static int stg_tok_scan(const char *text, size_t len, stg_tokens *t, int phrase) {
   ptr base = (ptr)text, cur = base, lim = base + len, mar = base, tok;
   uint32_t ws = 0;                        /* flags the next token inherits from what precedes it */
   size_t singles = 0, cont = 0, this = 0; /* single line breaks, continued lines, this one's */
@@ -537,7 +541,7 @@ static int stg_tok_scan(const char *text, size_t len, stg_tokens *t) {
                         cur--;
                       EMIT(F_ASCII_UPPER | (cur - tok == 2 ? STG_TF_ABBREV : 0)); }
       apos ('s' | 're' | 've' | 'll' | 'd' | 'm')
-                    { if (stg_tok_contraction(t, cur, lim, ws))
+                    { if (stg_tok_contraction(t, cur, lim, ws, phrase))
                         EMIT(stg_tok_shape(tok, cur));
                       cur = tok + (*tok == '\'' ? 1 : 3); // just the apostrophe, as a quote
                       EMIT((*tok == '\'' ? F_PUNCT : F_UPUNCT) | STG_TF_QUOTE | F_AMBIGUOUS); }
@@ -677,7 +681,7 @@ int stg_tokenize(const char *text, size_t len, stg_tokens *t) {
     return -1;
   if (len == 0)
     return 0; /* text may be NULL */
-  int wrapped = stg_tok_scan(text, len, t);
+  int wrapped = stg_tok_scan(text, len, t, 0);
   stg_tok_split(t, (ptr)text, wrapped);
   return 0;
 }
@@ -687,7 +691,7 @@ int stg_tokenize_phrase(const char *text, size_t len, stg_tokens *t) {
     return -1;
   if (len == 0)
     return 0;
-  stg_tok_scan(text, len, t);
+  stg_tok_scan(text, len, t, 1);
   for (size_t i = 0; i < t->n; i++)
     t->tok[i].flags &= ~STG_TOK_PRIVATE;
   return 0;

@@ -579,6 +579,49 @@ static void test_phrase(void) {
   stg_tokens_clear(&t);
 }
 
+/* A rule literal that starts with a clitic ("'s" after `PERSON`) is the one token documents
+ * split off "Xi's"; in a document the same text opens a quote. */
+static void check_phrase(const char *text, const char *want) {
+  stg_tokens t;
+  stg_tokens_init(&t);
+  g_assert_cmpint(stg_tokenize_phrase(text, strlen(text), &t), ==, 0);
+  char *got = render(text, &t);
+  g_assert_cmpstr(got, ==, want);
+  g_free(got);
+  stg_tokens_clear(&t);
+}
+
+static void test_phrase_clitics(void) {
+  const char *c[] = {"'s", "\u2019s", "n't", "n\u2019t", "'re", "'ve", "'ll", "'d", "'m", "'S"};
+  stg_tokens d;
+  stg_tokens_init(&d);
+  for (size_t i = 0; i < G_N_ELEMENTS(c); i++) {
+    check_phrase(c[i], c[i]);
+    /* the same text and shape as the clitic in a document */
+    char *doc = g_strdup_printf("%s%s", c[i][0] == 'n' ? "do" : "Xi", c[i]);
+    stg_tokens t;
+    stg_tokens_init(&t);
+    stg_tokenize(doc, strlen(doc), &d);
+    stg_tokenize_phrase(c[i], strlen(c[i]), &t);
+    g_assert_cmpuint(d.n, ==, 2);
+    g_assert_cmpuint(t.n, ==, 1);
+    g_assert_cmpuint(d.tok[1].end - d.tok[1].start, ==, strlen(c[i]));
+    g_assert_cmphex(t.tok[0].flags & ~STG_TF_GLUED, ==,
+                    d.tok[1].flags & ~(STG_TF_GLUED | STG_TF_SENT_END));
+    stg_tokens_clear(&t);
+    g_free(doc);
+  }
+  stg_tokens_clear(&d);
+  check_phrase("'s role", "'s|role");
+  check_phrase("'s.", "'s|.");
+  /* Only at the start, and not before more of a word. */
+  check_phrase("a 's", "a|'|s");
+  check_phrase("'sup", "'|sup");
+  check_phrase("'", "'");
+  /* Documents are unchanged: a leading 's is a quote and an s. */
+  check_sentences("'s role", "'|s|role");
+}
+
 /* ---- Sentences ------------------------------------------------------------------------ */
 
 static void test_sentences(void) {
@@ -745,6 +788,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/tokenize/random", test_random);
   g_test_add_func("/tokenize/reuse", test_reuse);
   g_test_add_func("/tokenize/phrase", test_phrase);
+  g_test_add_func("/tokenize/phrase-clitics", test_phrase_clitics);
   g_test_add_func("/sentences/rules", test_sentences);
   g_test_add_func("/sentences/lines", test_lines);
   g_test_add_func("/sentences/samples", test_samples);
