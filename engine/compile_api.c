@@ -1,9 +1,4 @@
 /* compile_api.c: stancetag_compile / stancetag_compile_file: front end, then engine compiler. */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-
 #include "compile.h"
 #include "frontend.h"
 #include "program.h"
@@ -68,44 +63,16 @@ int stancetag_compile_file(const char *path, const stancetag_compile_options *op
   *program = NULL;
   stg_diags d;
   stg_diags_init(&d, opts && opts->max_errors ? opts->max_errors : 50);
-  int rc = STANCETAG_EIO;
-  struct stat st;
-  FILE *f = NULL;
-  char *buf = NULL;
-  if (stat(path, &st) != 0) {
-    stg_diag_plain(&d, STANCETAG_EIO, STANCETAG_SEVERITY_ERROR, path, "cannot read: %s",
-                   strerror(errno));
-  } else if (!S_ISREG(st.st_mode)) {
-    stg_diag_plain(&d, STANCETAG_EIO, STANCETAG_SEVERITY_ERROR, path,
-                   S_ISDIR(st.st_mode) ? "is a directory, not a rules file"
-                                       : "is not a regular file");
-  } else if ((unsigned long long)st.st_size > MAX_RULES_FILE) {
-    rc = STANCETAG_ELIMIT;
-    stg_diag_plain(&d, STANCETAG_ELIMIT, STANCETAG_SEVERITY_ERROR, path,
-                   "rules file larger than %u bytes", MAX_RULES_FILE);
-  } else if (!(f = fopen(path, "rb"))) {
-    stg_diag_plain(&d, STANCETAG_EIO, STANCETAG_SEVERITY_ERROR, path, "cannot read: %s",
-                   strerror(errno));
-  } else {
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    buf = g_malloc(cap + 1);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0 && n + got <= MAX_RULES_FILE) {
-      n += got;
-      if (n == cap) {
-        cap *= 2;
-        buf = g_realloc(buf, cap + 1);
-      }
-    }
-    if (ferror(f) || n > MAX_RULES_FILE) {
-      stg_diag_plain(&d, STANCETAG_EIO, STANCETAG_SEVERITY_ERROR, path, "cannot read: %s",
-                     ferror(f) ? strerror(errno) : "file too large");
-    } else {
-      rc = compile_buffer(buf, n, path, opts, program, &d);
-    }
-  }
-  if (f)
-    fclose(f);
+  /* The front end's bounded, non-blocking read (a FIFO or /dev/zero cannot hang or exhaust
+   * memory), with the same messages as for imports. */
+  char *buf = NULL, *why = NULL;
+  size_t n = 0;
+  int rc = stg_front_read_file(path, &buf, &n, &why);
+  if (rc != STANCETAG_OK)
+    stg_diag_plain(&d, rc, STANCETAG_SEVERITY_ERROR, path, "cannot read `%s`: %s", path, why);
+  else
+    rc = compile_buffer(buf, n, path, opts, program, &d);
+  g_free(why);
   g_free(buf);
   hand_over(&d, diagnostics);
   return rc;
