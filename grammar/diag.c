@@ -47,6 +47,40 @@ static stancetag_error *new_item(int code, stancetag_severity sev, char *message
   return e;
 }
 
+/* Bytes of the control character at p (C0, DEL or a UTF-8 C1 U+0080..U+009F), 0 for none. */
+static int control_len(const char *p) {
+  unsigned char c = (unsigned char)p[0], d = (unsigned char)p[1];
+  if (c < 0x20 || c == 0x7f)
+    return 1;
+  return c == 0xC2 && d >= 0x80 && d <= 0x9f ? 2 : 0;
+}
+
+/* A message is one line: control characters in the user text it quotes (a word class member
+ * "a\nb") are written as the rule language's escapes (\n, \t, \u{1B}), so they cannot break
+ * the line or drive a terminal. Takes ownership of `msg`. */
+static char *escape_controls(char *msg) {
+  const char *p = msg;
+  while (*p && !control_len(p))
+    p++;
+  if (!*p)
+    return msg;
+  GString *out = g_string_new_len(msg, p - msg);
+  for (; *p; p++) {
+    int n = control_len(p);
+    if (*p == '\n')
+      g_string_append(out, "\\n");
+    else if (*p == '\t')
+      g_string_append(out, "\\t");
+    else if (n)
+      g_string_append_printf(out, "\\u{%X}", (unsigned char)p[n - 1]); /* C1: the 2nd byte */
+    else
+      g_string_append_c(out, *p);
+    p += n > 1;
+  }
+  g_free(msg);
+  return g_string_free(out, FALSE);
+}
+
 /* Decides whether an item of `sev` is kept; adds the single "too many" note when not. */
 static gboolean admit(stg_diags *d, stancetag_severity sev) {
   unsigned max = d->max_errors ? d->max_errors : DEFAULT_MAX_ERRORS;
@@ -140,7 +174,8 @@ static void vdiag(stg_diags *d, const stg_ast *ast, int code, stancetag_severity
     return;
   const stg_source *src =
       ast && loc.file < ast->sources->len ? g_ptr_array_index(ast->sources, loc.file) : NULL;
-  stancetag_error *e = new_item(code, sev, g_strdup_vprintf(fmt, ap), src ? src->name : NULL);
+  stancetag_error *e =
+      new_item(code, sev, escape_controls(g_strdup_vprintf(fmt, ap)), src ? src->name : NULL);
   if (src)
     locate(e, src, loc);
   link_item(d, e);
@@ -168,7 +203,7 @@ void stg_diag_plain(stg_diags *d, int code, stancetag_severity sev, const char *
     return;
   va_list ap;
   va_start(ap, fmt);
-  link_item(d, new_item(code, sev, g_strdup_vprintf(fmt, ap), file));
+  link_item(d, new_item(code, sev, escape_controls(g_strdup_vprintf(fmt, ap)), file));
   va_end(ap);
 }
 
