@@ -280,6 +280,7 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
   for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
     if (rule_possible(p, s, p->anyw[k]))
       g_array_append_val(s->anyw_ok, p->anyw[k]);
+  const guint n_anyw = s->anyw_ok->len;
   const uint32_t bit = 1u << (phase < 31 ? phase : 31);
   for (uint32_t i = sb; i < se; i++) {
     uint32_t w = s->wid[i];
@@ -302,7 +303,7 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
         if (p->rules[p->trig[k]].phase == phase)
           add_cand(s, p->trig[k], i);
     }
-    for (guint k = 0; k < s->anyw_ok->len; k++)
+    for (guint k = 0; k < n_anyw; k++)
       add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i);
   }
   for (guint k = 0; k < s->cand->len; k++) /* reset the repeat marks for the next phase */
