@@ -801,13 +801,13 @@ void stg_resolve(stg_ast *ast, stg_diags *d) {
       duplicate_phrases(r, s);
   }
   phases(r);
-  /* Unused definitions, in source order. */
+  /* Unused word classes, in source order. Spans and entities are never unused: their
+   * annotations are output. */
   for (guint i = 0; i < ast->defs->len; i++) {
     stg_def *def = g_ptr_array_index(ast->defs, i);
-    if ((def->kind == STG_DEF_WORDS || def->kind == STG_DEF_SPAN) && def->sym &&
-        def->sym->uses == 0 && g_ptr_array_index(def->sym->defs, 0) == def)
-      WARN(def->name_loc, "%s `%s` is never used",
-           def->kind == STG_DEF_WORDS ? "word class" : "span", def->name);
+    if (def->kind == STG_DEF_WORDS && def->sym && def->sym->uses == 0 &&
+        g_ptr_array_index(def->sym->defs, 0) == def)
+      WARN(def->name_loc, "word class `%s` is never used", def->name);
   }
   g_ptr_array_unref(r->sorted);
   g_hash_table_unref(r->first_loc);
