@@ -37,6 +37,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
   s->tmp = g_string_new(NULL);
   s->word_seen = g_new0(uint32_t, program->n_words + 1);
+  s->wcache = g_new0(stg_wcache, (size_t)1 << STG_WCACHE_BITS);
   s->class_seen = g_new0(uint32_t, program->n_classes + 1);
   s->label_seen = g_new0(uint32_t, nl);
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
@@ -71,6 +72,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_array_free(s->pubattrs, TRUE);
   g_string_free(s->tmp, TRUE);
   g_free(s->word_seen);
+  g_free(s->wcache);
   g_free(s->class_seen);
   g_free(s->label_seen);
   g_free(s->rule_chk);
@@ -88,6 +90,18 @@ static uint32_t dyn_str(stancetag_scratch *s, const char *str, size_t len) {
 
 /* ---- word ids -------------------------------------------------------------------------- */
 
+/* Word id of token i the long way: fold, hash, probe. */
+static uint32_t lookup_word(const stancetag_program *p, stancetag_scratch *s, const stg_token *t) {
+  size_t len = t->end - t->start;
+  int ascii = (t->flags & STG_TF_ASCII) != 0;
+  size_t need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
+  if (need >= s->fold->allocated_len) {
+    g_string_set_size(s->fold, need + 1);
+    need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
+  }
+  return stg_prog_word(p, s->fold->str, need);
+}
+
 static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   size_t n = s->toks.n;
   if (s->wid_cap < n + 1) {
@@ -98,13 +112,26 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   for (size_t i = 0; i < n; i++) {
     const stg_token *t = &s->toks.tok[i];
     size_t len = t->end - t->start;
-    int ascii = (t->flags & STG_TF_ASCII) != 0;
-    size_t need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
-    if (need >= s->fold->allocated_len) {
-      g_string_set_size(s->fold, need + 1);
-      need = stg_fold(s->text + t->start, len, ascii, s->fold->str, s->fold->allocated_len);
+    /* Short ASCII tokens (most of any text) go through a direct-mapped cache keyed by their
+     * raw bytes, skipping folding and hashing: "the" is looked up once per scratch. */
+    if (len > 0 && len <= 8 && (t->flags & STG_TF_ASCII) && t->start + 8 <= s->len) {
+      uint64_t key;
+      memcpy(&key, s->text + t->start, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+      key &= ~(uint64_t)0 << (64 - 8 * len); /* keep the first len bytes */
+#else
+      key &= ~(uint64_t)0 >> (64 - 8 * len);
+#endif
+      stg_wcache *e = &s->wcache[((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - STG_WCACHE_BITS)];
+      if (e->len != len || e->key != key) {
+        e->key = key;
+        e->len = (uint32_t)len;
+        e->wid = lookup_word(p, s, t);
+      }
+      s->wid[i] = e->wid;
+      continue;
     }
-    s->wid[i] = stg_prog_word(p, s->fold->str, need);
+    s->wid[i] = lookup_word(p, s, t);
   }
 }
 

@@ -67,6 +67,13 @@ typedef struct stg_vm {
   uint32_t n_stack, cap_stack;
 } stg_vm;
 
+/* Word-id cache entry for short ASCII tokens: raw bytes (zero-padded) and length. */
+typedef struct stg_wcache {
+  uint64_t key;
+  uint32_t len, wid; /* len 0: empty */
+} stg_wcache;
+#define STG_WCACHE_BITS 12
+
 struct stancetag_scratch {
   const stancetag_program *prog;
   gint busy;
@@ -95,6 +102,7 @@ struct stancetag_scratch {
   GHashTable *regex_cache; /* token text -> guint8[n_regexes] (0 unknown, 1 no, 2 yes) */
   /* sentence presence sets for rule requirements: stamp == cur means present */
   uint32_t *word_seen, *class_seen, *label_seen;
+  stg_wcache *wcache; /* 1 << STG_WCACHE_BITS entries */
   uint32_t *rule_chk; /* per rule: check stamp of the cached result in rule_res */
   guint8 *rule_res;
   uint32_t *rule_last; /* per rule: 1 + start of its last candidate, 0 none (this phase) */

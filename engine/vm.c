@@ -290,86 +290,100 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
     }
     int matched_here = 0;
     for (uint32_t ti = vm->head[rel]; ti != STG_NONE; ti = vm->threads[ti].next) {
-      /* Epsilon closure in priority order, with an explicit stack. */
+      /* Epsilon closure in priority order: a thread is followed along its preferred branch
+       * without touching the stack; only the other side of a split is pushed (when not
+       * already visited at this position). */
       vm->n_stack = 0;
       push(vm, vm->threads[ti].pc, vm->threads[ti].caps);
       while (vm->n_stack) {
         stg_thread t = vm->stack[--vm->n_stack];
-        if (vm->mark[t.pc] == vm->gen)
-          continue;
-        vm->mark[t.pc] = vm->gen;
-        const stg_inst *in = &p->code[t.pc];
-        switch (in->op) {
-        case STG_OP_JMP:
-          push(vm, in->a, t.caps);
-          break;
-        case STG_OP_SPLIT:
-          push(vm, in->b, t.caps);
-          push(vm, in->a, t.caps);
-          break;
-        case STG_OP_SAVE: {
-          uint32_t caps = t.caps;
-          if (in->a < nc) {
-            caps = caps_copy(vm, t.caps, nc);
-            vm->caps[caps + in->a] = pos;
-          }
-          push(vm, t.pc + 1, caps);
-          break;
-        }
-        case STG_OP_BOS:
-        case STG_OP_EOS:
-        case STG_OP_LOOK: {
-          int ok = in->op == STG_OP_BOS   ? pos == c->sb
-                   : in->op == STG_OP_EOS ? pos == c->se
-                                          : look(c, depth, in, pos);
-          /* look() only uses deeper VMs, so this VM's state stays valid. */
-          if (ok)
-            push(vm, t.pc + 1, t.caps);
-          break;
-        }
-        case STG_OP_LOOK1:
-          if (look1(c, in, pos))
-            push(vm, t.pc + 1, t.caps);
-          break;
-        case STG_OP_PRED:
-          if (pos < limit && stg_vm_pred(c, in, pos)) {
-            enqueue(vm, rel + 1, t.pc + 1, t.caps);
-            if (pos + 1 > last_queued)
-              last_queued = pos + 1;
-          }
-          break;
-        case STG_OP_ANNOT:
-          if (pos < limit) {
-            for (uint32_t a = s->head[pos]; a != STG_NONE;
-                 a = g_array_index(s->ann, stg_ann, a).next) {
-              const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
-              if (an->label == in->a && an->end <= limit && an->end > pos &&
-                  stg_ann_ok(p, s, an, in->b, in->c)) {
-                enqueue(vm, an->end - start, t.pc + 1, t.caps);
-                if (an->end > last_queued)
-                  last_queued = an->end;
-              }
+        for (int alive = 1; alive;) {
+          if (vm->mark[t.pc] == vm->gen)
+            break;
+          vm->mark[t.pc] = vm->gen;
+          const stg_inst *in = &p->code[t.pc];
+          switch (in->op) {
+          case STG_OP_JMP:
+            t.pc = in->a;
+            break;
+          case STG_OP_SPLIT:
+            if (vm->mark[in->b] != vm->gen)
+              push(vm, in->b, t.caps);
+            t.pc = in->a;
+            break;
+          case STG_OP_SAVE:
+            if (in->a < nc) {
+              uint32_t caps = caps_copy(vm, t.caps, nc);
+              vm->caps[caps + in->a] = pos;
+              t.caps = caps;
             }
-          }
-          break;
-        case STG_OP_MATCH:
-          if (mode == MODE_ANY)
-            return 1;
-          if (mode == MODE_AT_LIMIT) {
-            if (pos == limit)
-              return 1;
+            t.pc++;
+            break;
+          case STG_OP_BOS:
+          case STG_OP_EOS:
+          case STG_OP_LOOK: {
+            int ok = in->op == STG_OP_BOS   ? pos == c->sb
+                     : in->op == STG_OP_EOS ? pos == c->se
+                                            : look(c, depth, in, pos);
+            /* look() only uses deeper VMs, so this VM's state stays valid. */
+            if (ok)
+              t.pc++;
+            else
+              alive = 0;
             break;
           }
-          /* First (highest-priority) thread to match at a position gives the captures; a
-           * later position (longer match) overrides. Empty matches do not count. */
-          if (!matched_here && pos > start) {
-            matched_here = 1;
-            matched = 1;
-            best_end = pos;
-            if (out_caps && nc)
-              memcpy(out_caps, vm->caps + t.caps, nc * sizeof(uint32_t));
+          case STG_OP_LOOK1:
+            if (look1(c, in, pos))
+              t.pc++;
+            else
+              alive = 0;
+            break;
+          case STG_OP_PRED:
+            if (pos < limit && stg_vm_pred(c, in, pos)) {
+              enqueue(vm, rel + 1, t.pc + 1, t.caps);
+              if (pos + 1 > last_queued)
+                last_queued = pos + 1;
+            }
+            alive = 0;
+            break;
+          case STG_OP_ANNOT:
+            if (pos < limit) {
+              for (uint32_t a = s->head[pos]; a != STG_NONE;
+                   a = g_array_index(s->ann, stg_ann, a).next) {
+                const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
+                if (an->label == in->a && an->end <= limit && an->end > pos &&
+                    stg_ann_ok(p, s, an, in->b, in->c)) {
+                  enqueue(vm, an->end - start, t.pc + 1, t.caps);
+                  if (an->end > last_queued)
+                    last_queued = an->end;
+                }
+              }
+            }
+            alive = 0;
+            break;
+          case STG_OP_MATCH:
+            if (mode == MODE_ANY)
+              return 1;
+            alive = 0;
+            if (mode == MODE_AT_LIMIT) {
+              if (pos == limit)
+                return 1;
+              break;
+            }
+            /* First (highest-priority) thread to match at a position gives the captures; a
+             * later position (longer match) overrides. Empty matches do not count. */
+            if (!matched_here && pos > start) {
+              matched_here = 1;
+              matched = 1;
+              best_end = pos;
+              if (out_caps && nc)
+                memcpy(out_caps, vm->caps + t.caps, nc * sizeof(uint32_t));
+            }
+            break;
+          default:
+            alive = 0;
+            break;
           }
-          break;
         }
       }
     }

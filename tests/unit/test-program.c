@@ -175,6 +175,42 @@ typedef struct job {
   char *out;
 } job;
 
+static int count_entities(const stancetag_record *r, void *ctx) {
+  if (r->kind == STANCETAG_RECORD_ENTITY)
+    (*(int *)ctx)++;
+  return 0;
+}
+
+/* Short ASCII words go through a per-scratch word-id cache keyed by their raw bytes: case
+ * variants, a word at the very end of the buffer (no 8 bytes to read) and thousands of other
+ * words that evict entries must all find the same ids, document after document. */
+static void test_word_cache(void) {
+  stancetag_program *p = compile_rules();
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  GString *text = g_string_new(NULL);
+  int expect = 0;
+  for (int i = 0; i < 6000; i++) {
+    g_string_append_printf(text, "w%d x%dy ", i, i % 97);
+    if (i % 100 == 0) {
+      g_string_append(text, i % 200 ? "Russia RUSSIA russia, US " : "rUSSIA Us US ");
+      expect += 3 + (i % 200 ? 1 : 0);
+    }
+  }
+  g_string_append(text, "Russia");
+  expect++;
+  for (int round = 0; round < 2; round++) {
+    int n = 0;
+    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
+                                   count_entities, &n, NULL),
+                    ==, STANCETAG_OK);
+    g_assert_cmpint(n, ==, expect);
+  }
+  g_string_free(text, TRUE);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
 static gpointer worker(gpointer data) {
   job *j = data;
   GString *all = g_string_new(NULL);
@@ -210,5 +246,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/program/api-misuse", test_api_misuse);
   g_test_add_func("/program/stop", test_stop);
   g_test_add_func("/program/threads", test_threads);
+  g_test_add_func("/program/word-cache", test_word_cache);
   return g_test_run();
 }
