@@ -146,6 +146,20 @@ static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
   return idx;
 }
 
+/* A rule tagging into an entity label over words that already carry that label (a listed
+ * person the pattern found again) adds nothing: the earlier annotation keeps its id. */
+static int entity_repeat(const stancetag_program *p, const stancetag_scratch *s,
+                         const stg_ann *a) {
+  if (p->labels[a->label].kind != STG_LABEL_ENTITY)
+    return 0;
+  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
+    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+    if (e->label == a->label && e->end == a->end)
+      return 1;
+  }
+  return 0;
+}
+
 /* Gazetteers: for each label, leftmost-longest non-overlapping matches in the sentence. */
 static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t sb, uint32_t se) {
   if (p->n_gnodes <= 1)
@@ -674,7 +688,8 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
       g_array_set_size(new_anns, 0);
       run_phase(p, s, ph, (uint32_t)si, sb, se, new_anns);
       for (guint k = 0; k < new_anns->len; k++)
-        add_ann(s, g_array_index(new_anns, stg_ann, k));
+        if (!entity_repeat(p, s, &g_array_index(new_anns, stg_ann, k)))
+          add_ann(s, g_array_index(new_anns, stg_ann, k));
     }
     dedupe_stances(p, s, rec0);
   }

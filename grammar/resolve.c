@@ -131,6 +131,9 @@ static stg_symbol *define(resolver *r, const char *name, stg_sym_kind kind, stg_
     stg_loc *first = g_new(stg_loc, 1);
     *first = loc;
     g_hash_table_insert(r->first_loc, sym, first);
+  } else if (sym->kind == STG_SYM_ENTITY && kind == STG_SYM_TAG) {
+    /* `tag PERSON(p)`: rules may add to an entity label (people found by patterns are
+     * PERSON entities like the listed ones); the rule joins the label's definitions. */
   } else if (sym->kind != kind) {
     ERR(loc, "`%s` is defined both as %s and as %s", name, kind_noun(sym->kind), kind_noun(kind));
     NOTE(*(stg_loc *)g_hash_table_lookup(r->first_loc, sym), "`%s` is first defined here", name);
@@ -641,6 +644,18 @@ static guint level(phaser *ph, stg_symbol *sym) {
     for (guint i = 0; i < sym->defs->len; i++)
       lv = max_u(lv, rule_phase(ph, g_ptr_array_index(sym->defs, i)));
     sym->phase = lv;
+    return lv;
+  }
+  case STG_SYM_ENTITY: {
+    /* Gazetteer entries exist from the start; rules that tag into the label add to it in
+     * their phase. A producing rule that itself refers to the label (`(?! PERSON)`: do not
+     * re-tag a listed person) sees the annotations of earlier phases: no cycle. */
+    guint lv = 0;
+    for (guint i = 0; i < sym->defs->len; i++) {
+      stg_def *d = g_ptr_array_index(sym->defs, i);
+      if (d->kind == STG_DEF_RULE && GPOINTER_TO_INT(g_hash_table_lookup(ph->state, d)) != 1)
+        lv = max_u(lv, rule_phase(ph, d));
+    }
     return lv;
   }
   default:
