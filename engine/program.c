@@ -301,21 +301,38 @@ int stg_prog_validate(const stancetag_program *p) {
 
 /* ---- save / load ----------------------------------------------------------------------- */
 
+/* CRC-32 (IEEE, as zlib), slicing by 8: eight table lookups per 8 bytes instead of one per
+ * byte, so checking a 14 MB program costs milliseconds. */
 static uint32_t crc32_of(const unsigned char *b, size_t n) {
-  static uint32_t table[256];
+  static uint32_t t[8][256];
   static gsize init = 0;
   if (g_once_init_enter(&init)) {
     for (uint32_t i = 0; i < 256; i++) {
       uint32_t c = i;
       for (int k = 0; k < 8; k++)
         c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
+      t[0][i] = c;
     }
+    for (uint32_t i = 0; i < 256; i++)
+      for (int k = 1; k < 8; k++)
+        t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
     g_once_init_leave(&init, 1);
   }
   uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; i++)
-    c = table[(c ^ b[i]) & 0xFF] ^ (c >> 8);
+  for (; n >= 8; b += 8, n -= 8) {
+    uint32_t lo, hi;
+    memcpy(&lo, b, 4);
+    memcpy(&hi, b + 4, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    lo = __builtin_bswap32(lo); /* the bytes in little-endian order on any machine */
+    hi = __builtin_bswap32(hi);
+#endif
+    lo ^= c;
+    c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^
+        t[3][hi & 0xFF] ^ t[2][(hi >> 8) & 0xFF] ^ t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
+  }
+  for (; n; b++, n--)
+    c = t[0][(c ^ *b) & 0xFF] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 
