@@ -32,4 +32,20 @@ for f in "$T"/rules/example-*.rules; do
 done
 echo "writing-rules: $n examples, $failed failed"
 [ "$failed" -eq 0 ] || exit 1
+
+# Found people (rules/lexicon/person-patterns.rules) on an invented text: each person is one
+# PERSON entity (a listed person is not found again, nor inside a longer or shorter name), firms
+# and places are not people, and a found person is a stance holder. Inline tests cannot say
+# "no such entity", so these checks do.
+cat >"$T/people.txt" <<'TEXT'
+Pope Francis received Cardinal Elio Brantoni. President Joe Biden met Kremlin spokesman Dmitry S. Peskov.
+Analysts at Morgan Stanley praised the Abraham Accords near Victoria Station.
+Austrian Chancellor Markus Vellinger rejected the truce proposal.
+TEXT
+run "$ST" --format jsonl "$T/rules/ceasefire.rules" "$T/people.txt"
+expect_status 0 "ceasefire.rules on invented people"
+persons=$(grep '"type":"entity"' "$T/out" | grep '"label":"PERSON"' | sed 's/.*"text":"\([^"]*\)".*/\1/' | tr '\n' '|')
+[ "$persons" = "Pope Francis|Elio Brantoni|Joe Biden|Dmitry S. Peskov|Markus Vellinger|" ] ||
+  fail "PERSON entities on invented text: $persons"
+out_has '"holder":{"id":"Markus Vellinger","label":"PERSON"'
 exit 0
