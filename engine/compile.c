@@ -424,17 +424,16 @@ static uint32_t max_tokens(builder *b, const stg_pat *pat) {
 }
 
 /* Collects the alternatives of a one-element look-around pattern as instructions (PRED for
- * one-token elements, ANNOT for entities and spans; look-behind: PRED only). FALSE when the
- * pattern is anything else. */
-static gboolean look1_alts(builder *b, const stg_pat *pat, gboolean behind, GArray *alts) {
+ * one-token elements, ANNOT for entities and spans). FALSE when the pattern is anything else. */
+static gboolean look1_alts(builder *b, const stg_pat *pat, GArray *alts) {
   switch (pat->kind) {
   case STG_PAT_SEQ:
   case STG_PAT_CAPTURE:
     return pat->kids && pat->kids->len == 1 &&
-           look1_alts(b, g_ptr_array_index(pat->kids, 0), behind, alts);
+           look1_alts(b, g_ptr_array_index(pat->kids, 0), alts);
   case STG_PAT_ALT:
     for (guint i = 0; pat->kids && i < pat->kids->len; i++)
-      if (!look1_alts(b, g_ptr_array_index(pat->kids, i), behind, alts))
+      if (!look1_alts(b, g_ptr_array_index(pat->kids, i), alts))
         return FALSE;
     return pat->kids && pat->kids->len > 0;
   case STG_PAT_NOT:
@@ -444,8 +443,6 @@ static gboolean look1_alts(builder *b, const stg_pat *pat, gboolean behind, GArr
   case STG_PAT_ANY:
   case STG_PAT_REF: {
     if (pat->kind == STG_PAT_REF && pat->sym && pat->sym->kind != STG_SYM_WORDS) {
-      if (behind)
-        return FALSE;
       uint32_t first = b->cons->len;
       for (guint i = 0; pat->constraints && i < pat->constraints->len; i++) {
         const stg_constraint *c = &g_array_index(pat->constraints, stg_constraint, i);
@@ -479,7 +476,7 @@ static gboolean emit_look1(builder *b, const stg_pat *pat) {
     return FALSE;
   uint32_t n_preds = b->preds->len, n_cons = b->cons->len;
   GArray *alts = g_array_new(FALSE, FALSE, sizeof(stg_inst));
-  gboolean ok = look1_alts(b, g_ptr_array_index(pat->kids, 0), pat->behind, alts);
+  gboolean ok = look1_alts(b, g_ptr_array_index(pat->kids, 0), alts);
   if (ok) {
     uint32_t look = emit(b, STG_OP_LOOK1, 0, alts->len,
                          (uint32_t)pat->negated | (pat->behind ? 2u : 0u));

@@ -231,7 +231,7 @@ int stg_prog_validate(const stancetag_program *p) {
         return -1;
       for (uint32_t k = 0; k < c->b; k++) {
         uint32_t op = p->code[c->a + k].op;
-        if (op != STG_OP_PRED && (op != STG_OP_ANNOT || (c->c & 2)))
+        if (op != STG_OP_PRED && op != STG_OP_ANNOT)
           return -1;
       }
       break;

@@ -32,7 +32,7 @@ typedef enum stg_op {
   STG_OP_MATCH,
   STG_OP_LOOK1  /* a look-around whose pattern is one element: a: first of b alternative
                    instructions (PRED or ANNOT, never run as code), c: bit 0 negated, bit 1
-                   behind (PRED only). Tested in place, without a sub-run of the VM. */
+                   behind. Tested in place, without a sub-run of the VM. */
 } stg_op;
 
 typedef struct stg_inst {

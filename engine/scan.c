@@ -52,9 +52,11 @@ void stancetag_scratch_free(stancetag_scratch *s) {
     return;
   stg_tokens_clear(&s->toks);
   g_free(s->wid);
+  g_free(s->tok_re);
   g_string_free(s->fold, TRUE);
   g_array_free(s->ann, TRUE);
   g_free(s->head);
+  g_free(s->tail);
   g_array_free(s->dattrs, TRUE);
   g_string_free(s->dstr, TRUE);
   g_free(s->label_free);
@@ -106,8 +108,15 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   size_t n = s->toks.n;
   if (s->wid_cap < n + 1) {
     g_free(s->wid);
+    g_free(s->tok_re);
     s->wid_cap = (n + 1) * 2;
     s->wid = g_new(uint32_t, s->wid_cap);
+    s->tok_re = g_new(guint8 *, s->wid_cap);
+  }
+  if (p->n_regexes) {
+    memset(s->tok_re, 0, n * sizeof(guint8 *));
+    if (g_hash_table_size(s->regex_cache) > 100000) /* bounded memory, between documents */
+      g_hash_table_remove_all(s->regex_cache);
   }
   for (size_t i = 0; i < n; i++) {
     const stg_token *t = &s->toks.tok[i];
@@ -140,6 +149,8 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
 static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
   s->label_seen[a.label] = s->sent_stamp;
   a.next = s->head[a.start];
+  a.next_end = s->tail[a.end];
+  s->tail[a.end] = (uint32_t)s->ann->len;
   uint32_t idx = s->ann->len;
   g_array_append_val(s->ann, a);
   s->head[a.start] = idx;
@@ -233,7 +244,8 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
     for (guint t = 0; t < s->touched->len; t++) {
       uint32_t l = g_array_index(s->touched, uint32_t, t);
       const stg_entity *en = &p->entities[s->best_ent[l]];
-      stg_ann a = {i, s->best_end[l], l, en->id, en->attr, en->n_attr, 0, STG_NONE, STG_NONE};
+      stg_ann a = {i, s->best_end[l], l, en->id, en->attr, en->n_attr, 0, STG_NONE, STG_NONE,
+                   STG_NONE};
       add_ann(s, a);
       s->label_free[l] = s->best_end[l];
     }
@@ -477,7 +489,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
   if (r->kind == STG_RULE_SPAN) {
     /* attrs[r->attr] is the id; the rest are attributes */
     stg_ann a = {m->start, m->end, r->label, p->attrs[r->attr].value, r->attr + 1,
-                 r->n_attr - 1, 0, m->rule, STG_NONE};
+                 r->n_attr - 1, 0, m->rule, STG_NONE, STG_NONE};
     g_array_append_val(new_anns, a);
     return;
   }
@@ -502,7 +514,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       }
       if (id == STG_NONE)
         id = tok_text_ref(s, a, b);
-      stg_ann an = {a, b, ac->label, id, first, n, 1, m->rule, STG_NONE};
+      stg_ann an = {a, b, ac->label, id, first, n, 1, m->rule, STG_NONE, STG_NONE};
       g_array_append_val(new_anns, an);
       continue;
     }
@@ -586,6 +598,8 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
     uint64_t cv = g_array_index(s->cand, uint64_t, i);
     uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
     const stg_rule *r = &p->rules[rule];
+    if (!stg_vm_first_step(&c, r->pc, start))
+      continue;
     uint32_t off = s->capbuf->len, end = 0;
     g_array_set_size(s->capbuf, off + 2 * r->n_caps);
     if (stg_vm_longest(&c, r->pc, start, r->n_caps, &end,
@@ -667,10 +681,13 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
   size_t n = s->toks.n;
   if (s->head_cap < n + 1) {
     g_free(s->head);
+    g_free(s->tail);
     s->head_cap = (n + 1) * 2;
     s->head = g_new(uint32_t, s->head_cap);
+    s->tail = g_new(uint32_t, s->head_cap);
   }
   memset(s->head, 0xFF, (n + 1) * sizeof(uint32_t));
+  memset(s->tail, 0xFF, (n + 1) * sizeof(uint32_t));
   g_array_set_size(s->ann, 0);
   g_array_set_size(s->dattrs, 0);
   g_string_truncate(s->dstr, 0);

@@ -22,6 +22,7 @@ typedef struct stg_ann {
   uint32_t dyn_attrs;    /* 1: attrs are in scratch->dattrs */
   uint32_t rule;         /* producing rule, STG_NONE for gazetteer entries */
   uint32_t next;         /* next annotation starting at the same token, STG_NONE at the end */
+  uint32_t next_end;     /* next annotation ending at the same token (look-behind) */
 } stg_ann;
 
 typedef struct stg_dattr {
@@ -86,6 +87,7 @@ struct stancetag_scratch {
   /* annotations */
   GArray *ann;      /* stg_ann */
   uint32_t *head;   /* per token: first annotation starting there */
+  uint32_t *tail;   /* per token position: first annotation ending there */
   size_t head_cap;
   GArray *dattrs;   /* stg_dattr */
   GString *dstr;    /* dynamic strings */
@@ -99,7 +101,9 @@ struct stancetag_scratch {
   GArray *matches;  /* stg_match */
   GArray *capbuf;   /* uint32_t */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
-  GHashTable *regex_cache; /* token text -> guint8[n_regexes] (0 unknown, 1 no, 2 yes) */
+  GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
+                              the last: is the text valid UTF-8) */
+  guint8 **tok_re;          /* per token of the document: its regex_cache entry, or NULL */
   /* sentence presence sets for rule requirements: stamp == cur means present */
   uint32_t *word_seen, *class_seen, *label_seen;
   stg_wcache *wcache; /* 1 << STG_WCACHE_BITS entries */
@@ -124,6 +128,10 @@ typedef struct stg_sent_ctx {
  * (when caps != NULL) the capture positions (2 * n_caps; STG_NONE when unset). */
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps);
+
+/* A quick necessary condition for a match of rule code `pc` at `start` (its first consuming
+ * instructions); 0: no match possible, do not run the VM. */
+int stg_vm_first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start);
 
 /* Does one token satisfy an instruction's predicate set? */
 int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);

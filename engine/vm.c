@@ -53,19 +53,28 @@ int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg
 static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
   stancetag_scratch *s = c->s;
   const stg_token *t = &s->toks.tok[tok];
-  g_string_truncate(s->tmp, 0);
-  g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
-  guint8 *res = g_hash_table_lookup(s->regex_cache, s->tmp->str);
+  /* Results are cached per distinct token text (never computed per occurrence), and the
+   * token's entry is remembered so other regexes at the same token skip the hash lookup. The
+   * table is only emptied between documents (scan.c), so the remembered entries stay valid. */
+  guint8 *res = s->tok_re[tok];
   if (!res) {
-    /* Results are cached per distinct token text, never computed per occurrence. */
-    if (g_hash_table_size(s->regex_cache) > 100000)
-      g_hash_table_remove_all(s->regex_cache);
-    res = g_new0(guint8, c->p->n_regexes);
-    g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
+    g_string_truncate(s->tmp, 0);
+    g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
+    res = g_hash_table_lookup(s->regex_cache, s->tmp->str);
+    if (!res) {
+      res = g_new0(guint8, c->p->n_regexes + 1);
+      res[c->p->n_regexes] = g_utf8_validate(s->tmp->str, (gssize)s->tmp->len, NULL) ? 2 : 1;
+      g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
+    }
+    s->tok_re[tok] = res;
   }
   if (!res[re]) {
-    int ok = g_utf8_validate(s->tmp->str, (gssize)s->tmp->len, NULL) &&
-             g_regex_match(c->p->re[re], s->tmp->str, 0, NULL);
+    int ok = res[c->p->n_regexes] == 2;
+    if (ok) {
+      g_string_truncate(s->tmp, 0);
+      g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
+      ok = g_regex_match(c->p->re[re], s->tmp->str, 0, NULL);
+    }
     res[re] = ok ? 2 : 1;
   }
   return res[re] == 2;
@@ -240,7 +249,7 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
 }
 
 /* A one-element look-around (LOOK1): any alternative consumes at `pos` (ahead) or ends at
- * `pos` (behind, one-token alternatives only). */
+ * `pos` (behind: the token before, or an annotation ending at `pos`). */
 static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
   const stancetag_program *p = c->p;
   const stancetag_scratch *s = c->s;
@@ -251,6 +260,14 @@ static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
       const stg_inst *alt = &p->code[in->a + k];
       if (alt->op == STG_OP_PRED) {
         found = stg_vm_pred(c, alt, at);
+        continue;
+      }
+      if (behind) { /* an annotation ending here, inside the sentence */
+        for (uint32_t a = s->tail[pos]; a != STG_NONE && !found;
+             a = g_array_index(s->ann, stg_ann, a).next_end) {
+          const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
+          found = an->label == alt->a && an->start >= c->sb && stg_ann_ok(p, s, an, alt->b, alt->c);
+        }
         continue;
       }
       for (uint32_t a = s->head[at]; a != STG_NONE && !found;
@@ -393,52 +410,75 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
   return matched;
 }
 
-/* Follows the straight-line prefix of a rule (captures, jumps, anchors, one-element
- * look-arounds) to its first consuming instruction and tests it at `start`. 0 means the rule
- * cannot match here, so the VM is not started: most trigger hits (every COUNTRY for each
- * `COUNTRY[form = ...]` alternative) fail at their first element. */
-static int first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start) {
+/* Does the first consuming instruction at `pc` match at `start`? */
+static int consumer_ok(stg_sent_ctx *c, const stg_inst *in, uint32_t start) {
+  if (in->op == STG_OP_PRED)
+    return start < c->se && stg_vm_pred(c, in, start);
+  for (uint32_t a = c->s->head[start]; a != STG_NONE;
+       a = g_array_index(c->s->ann, stg_ann, a).next) {
+    const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
+    if (an->label == in->a && an->end <= c->se && an->end > start &&
+        stg_ann_ok(c->p, c->s, an, in->b, in->c))
+      return 1;
+  }
+  return 0;
+}
+
+/* Explores a rule's prefix up to its first consuming instructions (through captures, jumps,
+ * splits, anchors and one-element look-arounds, at most 32 instructions) and tests them at
+ * `start`. 0 means the rule cannot match here, so the VM need not start: most trigger hits
+ * (every COUNTRY for each `COUNTRY[form = ...]` alternative, every token for a rule that starts
+ * with a regex) fail at their first element. */
+int stg_vm_first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start) {
   const stancetag_program *p = c->p;
-  for (int steps = 0; steps < 32; steps++) {
-    const stg_inst *in = &p->code[pc];
+  uint32_t todo[32], seen[32];
+  int n_todo = 0, n_seen = 0;
+  todo[n_todo++] = pc;
+  while (n_todo) {
+    uint32_t at = todo[--n_todo];
+    int dup = 0;
+    for (int i = 0; i < n_seen && !dup; i++)
+      dup = seen[i] == at;
+    if (dup)
+      continue;
+    if (n_seen == 32)
+      return 1; /* too branchy: let the VM decide */
+    seen[n_seen++] = at;
+    const stg_inst *in = &p->code[at];
     switch (in->op) {
     case STG_OP_SAVE:
-      pc++;
+      todo[n_todo++] = at + 1;
       break;
     case STG_OP_JMP:
-      pc = in->a;
+      todo[n_todo++] = in->a;
+      break;
+    case STG_OP_SPLIT:
+      if (n_todo + 2 > 32)
+        return 1;
+      todo[n_todo++] = in->b;
+      todo[n_todo++] = in->a;
       break;
     case STG_OP_BOS:
-      if (start != c->sb)
-        return 0;
-      pc++;
+      if (start == c->sb)
+        todo[n_todo++] = at + 1;
       break;
-    case STG_OP_LOOK1:
-      if (!look1(c, in, start))
-        return 0;
-      pc++;
+    case STG_OP_LOOK1: /* passed over: testing the consumers first is cheaper, the VM
+                          tests the look-around when it runs */
+      todo[n_todo++] = at + 1;
       break;
     case STG_OP_PRED:
-      return start < c->se && stg_vm_pred(c, in, start);
     case STG_OP_ANNOT:
-      for (uint32_t a = c->s->head[start]; a != STG_NONE;
-           a = g_array_index(c->s->ann, stg_ann, a).next) {
-        const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
-        if (an->label == in->a && an->end <= c->se && an->end > start &&
-            stg_ann_ok(p, c->s, an, in->b, in->c))
-          return 1;
-      }
-      return 0;
-    default: /* a branch or a general look-around: let the VM decide */
+      if (consumer_ok(c, in, start))
+        return 1;
+      break;
+    default: /* MATCH, EOS or a general look-around: let the VM decide */
       return 1;
     }
   }
-  return 1;
+  return 0;
 }
 
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps) {
-  if (!first_step(c, pc, start))
-    return 0;
   return vm_run(c, 0, pc, start, c->se, MODE_LONGEST, n_caps, end, caps);
 }
