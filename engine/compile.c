@@ -1040,6 +1040,74 @@ static void build_requirements(stancetag_program *p) {
   g_free(seen);
 }
 
+/* ---- first consumers ------------------------------------------------------------------- */
+
+/* Each rule's first consuming instructions (through captures, jumps, splits, anchors and
+ * one-element look-arounds), which the scanner tests before starting the VM
+ * (stg_vm_first_step). A list holding STG_NONE means "cannot tell" (a general look-around,
+ * an empty match, too many branches): the VM always runs. */
+static void build_first(stancetag_program *p) {
+  enum { MAX_FIRST = 64 };
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+  const uint32_t unknown = STG_NONE;
+  p->n_first_off = p->n_rules + 1;
+  p->first_off = g_new0(uint32_t, p->n_first_off);
+  for (uint32_t r = 0; r < p->n_rules; r++) {
+    guint from = out->len;
+    p->first_off[r] = from;
+    gboolean ok = TRUE;
+    g_array_set_size(stack, 0);
+    g_array_append_val(stack, p->rules[r].pc);
+    while (stack->len && ok) {
+      uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
+      g_array_set_size(stack, stack->len - 1);
+      if (seen[at])
+        continue;
+      seen[at] = 1;
+      g_array_append_val(visited, at);
+      const stg_inst *in = &p->code[at];
+      switch (in->op) {
+      case STG_OP_PRED:
+      case STG_OP_ANNOT:
+        g_array_append_val(out, at);
+        ok = out->len - from <= MAX_FIRST;
+        break;
+      case STG_OP_SPLIT:
+        g_array_append_val(stack, in->b);
+        g_array_append_val(stack, in->a);
+        break;
+      case STG_OP_JMP:
+        g_array_append_val(stack, in->a);
+        break;
+      case STG_OP_SAVE:
+      case STG_OP_BOS:
+      case STG_OP_LOOK1: {
+        uint32_t next = at + 1;
+        g_array_append_val(stack, next);
+        break;
+      }
+      default: /* MATCH, EOS, LOOK */
+        ok = FALSE;
+        break;
+      }
+    }
+    clear_seen(seen, visited);
+    if (!ok) {
+      g_array_set_size(out, from);
+      g_array_append_val(out, unknown);
+    }
+  }
+  p->first_off[p->n_rules] = out->len;
+  p->n_first = out->len;
+  p->first = (uint32_t *)(void *)g_array_free(out, FALSE);
+  g_array_free(stack, TRUE);
+  g_array_free(visited, TRUE);
+  g_free(seen);
+}
+
 /* ---- rules ----------------------------------------------------------------------------- */
 
 static uint32_t cap_or_none(builder *b, const char *name, stg_loc loc, const char *rule) {
@@ -1364,6 +1432,7 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   sort_pred_sets(p);
   build_triggers(p);
   build_requirements(p);
+  build_first(p);
 
   g_array_free(b.mem_pairs, TRUE);
   g_array_free(b.tpay, TRUE);

@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 5u
+#define FORMAT_VERSION 6u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -147,8 +147,14 @@ int stg_prog_validate(const stancetag_program *p) {
       !offsets_ok(p->label_trig_off, p->n_label_trig_off, p->n_labels + 1, p->n_trig) ||
       !offsets_ok(p->phase_off, p->n_phase_off, p->n_phases + 2, p->n_phase_rules) ||
       !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw) ||
-      !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req))
+      !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req) ||
+      !offsets_ok(p->first_off, p->n_first_off, p->n_rules + 1, p->n_first))
     return -1;
+  for (uint32_t i = 0; i < p->n_first; i++)
+    if (p->first[i] != STG_NONE &&
+        (p->first[i] >= p->n_code ||
+         (p->code[p->first[i]].op != STG_OP_PRED && p->code[p->first[i]].op != STG_OP_ANNOT)))
+      return -1;
   for (uint32_t i = 0; i < p->n_req; i++)
     if (p->req[i] != STG_NONE &&
         (p->req[i] >= p->n_code ||

@@ -205,6 +205,8 @@ typedef struct stg_expect_rec {
   X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
   X(req, uint32_t)     /* groups of instructions (each ended by STG_NONE) of which a sentence  \
                           must be able to satisfy one per group (compile.c) */                   \
+  X(first_off, uint32_t) /* per rule + 1: first[] start */                                       \
+  X(first, uint32_t) /* first consuming instructions of each rule; STG_NONE: unknown */         \
   X(tests, stg_test)                                                                             \
   X(expects, stg_expect_rec)
 

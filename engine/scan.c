@@ -598,7 +598,7 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
     uint64_t cv = g_array_index(s->cand, uint64_t, i);
     uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
     const stg_rule *r = &p->rules[rule];
-    if (!stg_vm_first_step(&c, r->pc, start))
+    if (!stg_vm_first_step(&c, rule, start))
       continue;
     uint32_t off = s->capbuf->len, end = 0;
     g_array_set_size(s->capbuf, off + 2 * r->n_caps);

@@ -129,9 +129,9 @@ typedef struct stg_sent_ctx {
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps);
 
-/* A quick necessary condition for a match of rule code `pc` at `start` (its first consuming
+/* A quick necessary condition for a match of rule `rule` at `start` (its first consuming
  * instructions); 0: no match possible, do not run the VM. */
-int stg_vm_first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start);
+int stg_vm_first_step(stg_sent_ctx *c, uint32_t rule, uint32_t start);
 
 /* Does one token satisfy an instruction's predicate set? */
 int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);

@@ -424,56 +424,16 @@ static int consumer_ok(stg_sent_ctx *c, const stg_inst *in, uint32_t start) {
   return 0;
 }
 
-/* Explores a rule's prefix up to its first consuming instructions (through captures, jumps,
- * splits, anchors and one-element look-arounds, at most 32 instructions) and tests them at
- * `start`. 0 means the rule cannot match here, so the VM need not start: most trigger hits
- * (every COUNTRY for each `COUNTRY[form = ...]` alternative, every token for a rule that starts
- * with a regex) fail at their first element. */
-int stg_vm_first_step(stg_sent_ctx *c, uint32_t pc, uint32_t start) {
+/* Tests a rule's first consuming instructions (compile.c: build_first) at `start`. 0 means
+ * the rule cannot match here, so the VM need not start: most trigger hits (every COUNTRY for
+ * each `COUNTRY[form = ...]` alternative, every token for a rule that starts with a regex)
+ * fail at their first element. One-element look-arounds and anchors before them are left to
+ * the VM. */
+int stg_vm_first_step(stg_sent_ctx *c, uint32_t rule, uint32_t start) {
   const stancetag_program *p = c->p;
-  uint32_t todo[32], seen[32];
-  int n_todo = 0, n_seen = 0;
-  todo[n_todo++] = pc;
-  while (n_todo) {
-    uint32_t at = todo[--n_todo];
-    int dup = 0;
-    for (int i = 0; i < n_seen && !dup; i++)
-      dup = seen[i] == at;
-    if (dup)
-      continue;
-    if (n_seen == 32)
-      return 1; /* too branchy: let the VM decide */
-    seen[n_seen++] = at;
-    const stg_inst *in = &p->code[at];
-    switch (in->op) {
-    case STG_OP_SAVE:
-      todo[n_todo++] = at + 1;
-      break;
-    case STG_OP_JMP:
-      todo[n_todo++] = in->a;
-      break;
-    case STG_OP_SPLIT:
-      if (n_todo + 2 > 32)
-        return 1;
-      todo[n_todo++] = in->b;
-      todo[n_todo++] = in->a;
-      break;
-    case STG_OP_BOS:
-      if (start == c->sb)
-        todo[n_todo++] = at + 1;
-      break;
-    case STG_OP_LOOK1: /* passed over: testing the consumers first is cheaper, the VM
-                          tests the look-around when it runs */
-      todo[n_todo++] = at + 1;
-      break;
-    case STG_OP_PRED:
-    case STG_OP_ANNOT:
-      if (consumer_ok(c, in, start))
-        return 1;
-      break;
-    default: /* MATCH, EOS or a general look-around: let the VM decide */
+  for (uint32_t k = p->first_off[rule]; k < p->first_off[rule + 1]; k++) {
+    if (p->first[k] == STG_NONE || consumer_ok(c, &p->code[p->first[k]], start))
       return 1;
-    }
   }
   return 0;
 }
