@@ -432,22 +432,35 @@ static const char *ann_attr_value(const stancetag_program *p, const stancetag_sc
   return ann == STG_NONE ? NULL : stg_ann_attr(p, s, &g_array_index(s->ann, stg_ann, ann), name);
 }
 
-/* polarity(capture): the `polarity` attribute of the annotation covering it, else of the first
- * word class of a captured token that has one. 0 when unknown. */
-static uint32_t capture_polarity(const stancetag_program *p, const stancetag_scratch *s,
-                                 uint32_t a, uint32_t b) {
-  const char *v = ann_attr_value(p, s, covering_ann(p, s, a, b, STG_LABEL_SPAN), "polarity");
-  for (uint32_t t = a; !v && t < b; t++) {
+/* Attribute `name` of the first word class, of a token in [a, b), that has one. */
+static const char *class_attr(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
+                              uint32_t b, const char *name) {
+  for (uint32_t t = a; t < b; t++) {
     uint32_t w = s->wid[t];
     if (!w)
       continue;
-    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1] && !v; m++) {
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
       const stg_class *c = &p->classes[p->members[m].cls];
-      for (uint32_t k = 0; k < c->n_attr && !v; k++)
-        if (strcmp(p->str + p->attrs[c->attr + k].name, "polarity") == 0)
-          v = p->str + p->attrs[c->attr + k].value;
+      for (uint32_t k = 0; k < c->n_attr; k++)
+        if (strcmp(p->str + p->attrs[c->attr + k].name, name) == 0)
+          return p->str + p->attrs[c->attr + k].value;
     }
   }
+  return NULL;
+}
+
+/* Attribute `name` of a capture [a, b): of the annotation that best covers it (`pref` kind
+ * first), else of a word class of its tokens (`cue.polarity` over "rejected"). */
+static const char *capture_attr(const stancetag_program *p, const stancetag_scratch *s,
+                                uint32_t a, uint32_t b, uint32_t pref, const char *name) {
+  const char *v = ann_attr_value(p, s, covering_ann(p, s, a, b, pref), name);
+  return v ? v : class_attr(p, s, a, b, name);
+}
+
+/* polarity(capture): the capture's `polarity` attribute. 0 when unknown. */
+static uint32_t capture_polarity(const stancetag_program *p, const stancetag_scratch *s,
+                                 uint32_t a, uint32_t b) {
+  const char *v = capture_attr(p, s, a, b, STG_LABEL_SPAN, "polarity");
   if (!v)
     return 0;
   if (strcmp(v, "support") == 0)
@@ -472,7 +485,7 @@ static void action_attrs(const stancetag_program *p, stancetag_scratch *s, const
       uint32_t a = caps[2 * r->cap], b = caps[2 * r->cap + 1];
       const char *v = NULL;
       if (a != STG_NONE && b != STG_NONE && b > a)
-        v = ann_attr_value(p, s, covering_ann(p, s, a, b, STG_LABEL_ENTITY), p->str + r->value);
+        v = capture_attr(p, s, a, b, STG_LABEL_ENTITY, p->str + r->value);
       if (!v)
         continue;
       d.value = dyn_str(s, v, strlen(v));
