@@ -28,7 +28,6 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->best_end = g_new0(uint32_t, nl);
   s->best_ent = g_new0(uint32_t, nl);
   s->touched = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  s->cand = g_array_new(FALSE, FALSE, sizeof(uint64_t));
   s->anyw_ok = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   s->matches = g_array_new(FALSE, FALSE, sizeof(stg_match));
   s->capbuf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -63,7 +62,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->best_end);
   g_free(s->best_ent);
   g_array_free(s->touched, TRUE);
-  g_array_free(s->cand, TRUE);
+  g_free(s->cand);
   g_array_free(s->anyw_ok, TRUE);
   g_array_free(s->matches, TRUE);
   g_array_free(s->capbuf, TRUE);
@@ -92,6 +91,23 @@ static uint32_t dyn_str(stancetag_scratch *s, const char *str, size_t len) {
 
 /* ---- word ids -------------------------------------------------------------------------- */
 
+/* The word-id cache entry for a short ASCII token (at most 8 bytes, with 8 bytes readable
+ * from its start), and its key; NULL for other tokens. */
+stg_wcache *stg_wcache_slot(stancetag_scratch *s, const stg_token *t, uint64_t *key) {
+  size_t len = t->end - t->start;
+  if (len == 0 || len > 8 || !(t->flags & STG_TF_ASCII) || t->start + 8 > s->len)
+    return NULL;
+  uint64_t k;
+  memcpy(&k, s->text + t->start, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  k &= ~(uint64_t)0 << (64 - 8 * len); /* keep the first len bytes */
+#else
+  k &= ~(uint64_t)0 >> (64 - 8 * len);
+#endif
+  *key = k;
+  return &s->wcache[((k + len) * 0x9E3779B97F4A7C15ull) >> (64 - STG_WCACHE_BITS)];
+}
+
 /* Word id of token i the long way: fold, hash, probe. */
 static uint32_t lookup_word(const stancetag_program *p, stancetag_scratch *s, const stg_token *t) {
   size_t len = t->end - t->start;
@@ -115,29 +131,29 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   }
   if (p->n_regexes) {
     memset(s->tok_re, 0, n * sizeof(guint8 *));
-    if (g_hash_table_size(s->regex_cache) > 100000) /* bounded memory, between documents */
+    if (g_hash_table_size(s->regex_cache) > 100000) { /* bounded memory, between documents */
       g_hash_table_remove_all(s->regex_cache);
+      for (size_t k = 0; k < ((size_t)1 << STG_WCACHE_BITS); k++)
+        s->wcache[k].re = NULL;
+    }
   }
   for (size_t i = 0; i < n; i++) {
     const stg_token *t = &s->toks.tok[i];
     size_t len = t->end - t->start;
     /* Short ASCII tokens (most of any text) go through a direct-mapped cache keyed by their
      * raw bytes, skipping folding and hashing: "the" is looked up once per scratch. */
-    if (len > 0 && len <= 8 && (t->flags & STG_TF_ASCII) && t->start + 8 <= s->len) {
-      uint64_t key;
-      memcpy(&key, s->text + t->start, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-      key &= ~(uint64_t)0 << (64 - 8 * len); /* keep the first len bytes */
-#else
-      key &= ~(uint64_t)0 >> (64 - 8 * len);
-#endif
-      stg_wcache *e = &s->wcache[((key + len) * 0x9E3779B97F4A7C15ull) >> (64 - STG_WCACHE_BITS)];
+    uint64_t key;
+    stg_wcache *e = stg_wcache_slot(s, t, &key);
+    if (e) {
       if (e->len != len || e->key != key) {
         e->key = key;
         e->len = (uint32_t)len;
         e->wid = lookup_word(p, s, t);
+        e->re = NULL;
       }
       s->wid[i] = e->wid;
+      if (p->n_regexes)
+        s->tok_re[i] = e->re;
       continue;
     }
     s->wid[i] = lookup_word(p, s, t);
@@ -318,12 +334,16 @@ static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start)
     return;
   s->rule_last[rule] = start + 1;
   uint64_t c = ((uint64_t)rule << 32) | start;
-  g_array_append_val(s->cand, c);
+  if (s->n_cand == s->cap_cand) {
+    s->cap_cand = s->cap_cand ? 2 * s->cap_cand : 256;
+    s->cand = g_renew(uint64_t, s->cand, s->cap_cand);
+  }
+  s->cand[s->n_cand++] = c;
 }
 
 static void collect_candidates(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
                                uint32_t sb, uint32_t se) {
-  g_array_set_size(s->cand, 0);
+  s->n_cand = 0;
   if (++s->chk_stamp == 0) {
     memset(s->rule_chk, 0, (p->n_rules + 1) * sizeof(uint32_t));
     s->chk_stamp = 1;
@@ -359,8 +379,8 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
     for (guint k = 0; k < n_anyw; k++)
       add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i);
   }
-  for (guint k = 0; k < s->cand->len; k++) /* reset the repeat marks for the next phase */
-    s->rule_last[g_array_index(s->cand, uint64_t, k) >> 32] = 0;
+  for (size_t k = 0; k < s->n_cand; k++) /* reset the repeat marks for the next phase */
+    s->rule_last[s->cand[k] >> 32] = 0;
 }
 
 static int cmp_match(const void *x, const void *y, void *data) {
@@ -602,13 +622,13 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
 static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
                       uint32_t sentence, uint32_t sb, uint32_t se, GArray *new_anns) {
   collect_candidates(p, s, phase, sb, se);
-  if (!s->cand->len)
+  if (!s->n_cand)
     return;
   stg_sent_ctx c = {s, p, sb, se};
   g_array_set_size(s->matches, 0);
   g_array_set_size(s->capbuf, 0);
-  for (guint i = 0; i < s->cand->len; i++) {
-    uint64_t cv = g_array_index(s->cand, uint64_t, i);
+  for (size_t i = 0; i < s->n_cand; i++) {
+    uint64_t cv = s->cand[i];
     uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
     const stg_rule *r = &p->rules[rule];
     if (!stg_vm_first_step(&c, rule, start))

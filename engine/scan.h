@@ -72,6 +72,7 @@ typedef struct stg_vm {
 typedef struct stg_wcache {
   uint64_t key;
   uint32_t len, wid; /* len 0: empty */
+  guint8 *re;        /* the text's regex_cache entry once known, or NULL */
 } stg_wcache;
 #define STG_WCACHE_BITS 12
 
@@ -96,7 +97,8 @@ struct stancetag_scratch {
   uint32_t *best_end, *best_ent;
   GArray *touched;
   /* rule matching */
-  GArray *cand;     /* (rule, start) pairs */
+  uint64_t *cand;   /* (rule << 32 | start) candidates of the phase (a plain array: hot) */
+  size_t n_cand, cap_cand;
   GArray *anyw_ok;  /* trigger-less rules of the phase the sentence can satisfy */
   GArray *matches;  /* stg_match */
   GArray *capbuf;   /* uint32_t */
@@ -132,6 +134,9 @@ int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps
 /* A quick necessary condition for a match of rule `rule` at `start` (its first consuming
  * instructions); 0: no match possible, do not run the VM. */
 int stg_vm_first_step(stg_sent_ctx *c, uint32_t rule, uint32_t start);
+
+/* The word-id cache entry of a short ASCII token and its key, or NULL (scan.c). */
+stg_wcache *stg_wcache_slot(stancetag_scratch *s, const stg_token *t, uint64_t *key);
 
 /* Does one token satisfy an instruction's predicate set? */
 int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);

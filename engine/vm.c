@@ -67,6 +67,10 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
       g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
     }
     s->tok_re[tok] = res;
+    uint64_t key;
+    stg_wcache *e = stg_wcache_slot(s, t, &key);
+    if (e && e->len == t->end - t->start && e->key == key)
+      e->re = res; /* the next occurrence of this short word starts with it */
   }
   if (!res[re]) {
     int ok = res[c->p->n_regexes] == 2;
