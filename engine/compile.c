@@ -497,6 +497,56 @@ static gboolean emit_look1(builder *b, const stg_pat *pat) {
   return ok;
 }
 
+/* For a look-behind whose longest match is unbounded only because it holds annotations: the
+ * number of annotation slots (*k) and of token slots (*f), so the scanner can bound the starts
+ * it tries by the longest annotation of the document. FALSE when truly unbounded (`*`, `+`). */
+static gboolean behind_shape(builder *b, const stg_pat *pat, uint64_t *k, uint64_t *f) {
+  switch (pat->kind) {
+  case STG_PAT_REF:
+    if (pat->sym && pat->sym->kind == STG_SYM_WORDS)
+      (*f)++;
+    else
+      (*k)++;
+    return TRUE;
+  case STG_PAT_ALT: {
+    uint64_t bk = 0, bf = 0;
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++) {
+      uint64_t kk = 0, ff = 0;
+      if (!behind_shape(b, g_ptr_array_index(pat->kids, i), &kk, &ff))
+        return FALSE;
+      bk = MAX(bk, kk);
+      bf = MAX(bf, ff);
+    }
+    *k += bk;
+    *f += bf;
+    return TRUE;
+  }
+  case STG_PAT_CAPTURE:
+  case STG_PAT_SEQ:
+    for (guint i = 0; pat->kids && i < pat->kids->len; i++)
+      if (!behind_shape(b, g_ptr_array_index(pat->kids, i), k, f))
+        return FALSE;
+    return TRUE;
+  case STG_PAT_REPEAT: {
+    if (pat->max == STG_REPEAT_INF)
+      return FALSE;
+    uint64_t kk = 0, ff = 0;
+    if (!behind_shape(b, g_ptr_array_index(pat->kids, 0), &kk, &ff))
+      return FALSE;
+    *k += kk * pat->max;
+    *f += ff * pat->max;
+    return TRUE;
+  }
+  default: {
+    uint32_t m = max_tokens(b, pat);
+    if (m >= STG_NONE - 1)
+      return FALSE;
+    *f += m;
+    return TRUE;
+  }
+  }
+}
+
 static void emit_kids_seq(builder *b, const stg_pat *pat, guint depth) {
   for (guint i = 0; pat->kids && i < pat->kids->len; i++)
     emit_pat(b, g_ptr_array_index(pat->kids, i), depth + 1);
@@ -582,7 +632,18 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
       }
       behind = m + 1;
     }
-    uint32_t look = emit(b, STG_OP_LOOK, 0, behind, pat->negated);
+    uint32_t flags = pat->negated;
+    if (pat->behind && behind == STG_NONE) {
+      uint64_t k = 0, f = 0;
+      gboolean ok = TRUE;
+      for (guint i = 0; ok && pat->kids && i < pat->kids->len; i++)
+        ok = behind_shape(b, g_ptr_array_index(pat->kids, i), &k, &f);
+      if (ok && k > 0 && k < 0x8000 && f < 0x10000) {
+        behind = (uint32_t)(k << 16 | f);
+        flags |= 2;
+      }
+    }
+    uint32_t look = emit(b, STG_OP_LOOK, 0, behind, flags);
     uint32_t jmp = emit(b, STG_OP_JMP, 0, 0, 0);
     uint32_t sub = b->code->len;
     emit_kids_seq(b, pat, depth);

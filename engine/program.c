@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 6u
+#define FORMAT_VERSION 7u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -229,7 +229,7 @@ int stg_prog_validate(const stancetag_program *p) {
       break;
     case STG_OP_JMP:
     case STG_OP_LOOK:
-      if (c->a >= p->n_code)
+      if (c->a >= p->n_code || c->c > 3 || ((c->c & 2) && c->b == 0))
         return -1;
       break;
     case STG_OP_LOOK1:

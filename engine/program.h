@@ -28,7 +28,8 @@ typedef enum stg_op {
   STG_OP_BOS,   /* sentence start */
   STG_OP_EOS,   /* sentence end */
   STG_OP_LOOK,  /* a: sub-program start, b: 0 = ahead, else behind with 1 + the longest
-                   match in tokens (STG_NONE: unbounded), c: 1 = negated */
+                   match in tokens (STG_NONE: unbounded), c: bit 0 negated; bit 1: b is
+                   k << 16 | f, the longest match is f tokens plus k annotations */
   STG_OP_MATCH,
   STG_OP_LOOK1  /* a look-around whose pattern is one element: a: first of b alternative
                    instructions (PRED or ANNOT, never run as code), c: bit 0 negated, bit 1

@@ -163,6 +163,8 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
 /* ---- annotations ----------------------------------------------------------------------- */
 
 static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
+  if (a.end - a.start > s->max_ann_len)
+    s->max_ann_len = a.end - a.start;
   s->label_seen[a.label] = s->sent_stamp;
   a.next = s->head[a.start];
   a.next_end = s->tail[a.end];
@@ -722,6 +724,7 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
   memset(s->head, 0xFF, (n + 1) * sizeof(uint32_t));
   memset(s->tail, 0xFF, (n + 1) * sizeof(uint32_t));
   g_array_set_size(s->ann, 0);
+  s->max_ann_len = 0;
   g_array_set_size(s->dattrs, 0);
   g_string_truncate(s->dstr, 0);
   g_array_set_size(s->recs, 0);

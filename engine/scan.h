@@ -89,6 +89,7 @@ struct stancetag_scratch {
   GArray *ann;      /* stg_ann */
   uint32_t *head;   /* per token: first annotation starting there */
   uint32_t *tail;   /* per token position: first annotation ending there */
+  uint32_t max_ann_len; /* longest annotation of the document, in tokens (look-behind bound) */
   size_t head_cap;
   GArray *dattrs;   /* stg_dattr */
   GString *dstr;    /* dynamic strings */

@@ -238,18 +238,24 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
 static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) {
   int found = 0;
   if (depth + 1 >= G_N_ELEMENTS(c->s->vm))
-    return in->c ? 1 : 0;
+    return (in->c & 1) ? 1 : 0;
   if (!in->b) {
     found = vm_run(c, depth + 1, in->a, pos, c->se, MODE_ANY, 0, NULL, NULL);
+  } else if (c->p->code[in->a].op == STG_OP_BOS) {
+    /* (?<= ^ ...): only a match from the sentence start can end here */
+    found = vm_run(c, depth + 1, in->a, c->sb, pos, MODE_AT_LIMIT, 0, NULL, NULL);
   } else {
     /* b - 1 is the longest the look-behind pattern can be, so only that many starts are
-     * tried (unbounded patterns try back to the sentence start). */
-    uint32_t max = in->b - 1;
-    uint32_t lo = max == STG_NONE - 1 || pos - c->sb < max ? c->sb : pos - max;
+     * tried (unbounded patterns try back to the sentence start); with annotations inside,
+     * the longest annotation of the document bounds it (compile.c: behind_shape). */
+    uint64_t max = in->b - 1;
+    if (in->c & 2)
+      max = (uint64_t)(in->b & 0xFFFF) + (uint64_t)(in->b >> 16) * c->s->max_ann_len;
+    uint32_t lo = max >= STG_NONE - 1 || pos - c->sb < max ? c->sb : pos - (uint32_t)max;
     for (uint32_t s = pos + 1; s-- > lo && !found;)
       found = vm_run(c, depth + 1, in->a, s, pos, MODE_AT_LIMIT, 0, NULL, NULL);
   }
-  return in->c ? !found : found;
+  return (in->c & 1) ? !found : found;
 }
 
 /* A one-element look-around (LOOK1): any alternative consumes at `pos` (ahead) or ends at
