@@ -1035,7 +1035,8 @@ static void order_groups(const stancetag_program *p, GArray *req, guint from) {
     done[best - from] = 1;
     g_array_append_vals(sorted, v + best, best_len + 1);
   }
-  memcpy(req->data + (gsize)from * sizeof(uint32_t), sorted->data, n * sizeof(uint32_t));
+  if (n) /* memcpy from NULL is undefined even for 0 bytes (UBSan) */
+    memcpy(req->data + (gsize)from * sizeof(uint32_t), sorted->data, n * sizeof(uint32_t));
   g_array_free(sorted, TRUE);
   g_free(done);
 }
