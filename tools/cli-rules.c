@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,17 @@ void cli_print_diagnostics(const stancetag_error *list) {
 }
 
 /* Reads up to `cap` bytes from the start of `path`. Returns -1 with errno on failure. */
+/* The first bytes of a rules file or program. Anything but a regular file (a FIFO would block
+ * here) is left to stancetag_compile_file, which reports it: 0 bytes are returned for it. */
 static ssize_t read_head(const char *path, char *buf, size_t cap) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return 0;
+  }
   size_t got = 0;
   while (got < cap) {
     ssize_t n = read(fd, buf + got, cap - got);

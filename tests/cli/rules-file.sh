@@ -11,6 +11,13 @@ run "$ST" check "$T/fifo.rules"
 expect_status 2 "check on a FIFO"
 err_has "$T/fifo.rules: error: cannot read \`$T/fifo.rules\`: it is not a regular file"
 
+# The main job given a FIFO as its rules: the same error, no hang.
+printf 'Some text.\n' >"$T/doc.txt"
+run "$ST" "$T/fifo.rules" "$T/doc.txt"
+[ "$status" -ne 124 ] || fail "scanning with FIFO rules hung"
+expect_status 2 "scan with FIFO rules"
+err_has "cannot read \`$T/fifo.rules\`: it is not a regular file"
+
 mkdir "$T/dir.rules"
 run "$ST" check "$T/dir.rules"
 expect_status 2 "check on a directory"
