@@ -29,8 +29,11 @@ typedef struct builder {
   GHashTable *label_of; /* stg_symbol * -> label index + 1 */
   GHashTable *regex_of; /* "i/source" -> regex index + 1 */
   /* gazetteer trie under construction */
-  GHashTable *tchild; /* (node << 32 | word) -> child node */
-  GArray *tpay;       /* (node, entity) pairs */
+  uint64_t *tkey;     /* open addressing: (node << 32 | word) per slot */
+  uint32_t *tval;     /* child node per slot; 0 = empty (the root is never a child) */
+  size_t tcap;        /* slots, a power of two */
+  GArray *tparent;    /* (parent, word) per node (index = node; node 0 unused) */
+  GArray *tpay;       /* (node, entity) pairs, entities ascending */
   uint32_t n_tnodes;
   /* per rule */
   GPtrArray *caps; /* capture names of the rule being compiled */
@@ -144,15 +147,45 @@ static void attrs_rest(builder *b, const GArray *attrs, uint32_t *first, uint32_
 
 /* ---- gazetteers ------------------------------------------------------------------------ */
 
+static size_t trie_slot(uint64_t key, size_t mask) {
+  return (size_t)((key * 0x9E3779B97F4A7C15u) >> 32) & mask;
+}
+
+static void trie_grow(builder *b) {
+  size_t cap = b->tcap ? b->tcap * 2 : 1024, mask = cap - 1;
+  uint64_t *keys = g_new(uint64_t, cap);
+  uint32_t *vals = g_new0(uint32_t, cap);
+  for (size_t i = 0; i < b->tcap; i++) {
+    if (!b->tval[i])
+      continue;
+    size_t j = trie_slot(b->tkey[i], mask);
+    while (vals[j])
+      j = (j + 1) & mask;
+    keys[j] = b->tkey[i];
+    vals[j] = b->tval[i];
+  }
+  g_free(b->tkey);
+  g_free(b->tval);
+  b->tkey = keys;
+  b->tval = vals;
+  b->tcap = cap;
+}
+
+/* The child of `node` along `word`, created when missing. Every node but the root has one
+ * parent edge, recorded in tparent for finish_trie. */
 static uint32_t trie_step(builder *b, uint32_t node, uint32_t word) {
-  guint64 key = ((guint64)node << 32) | word;
-  gpointer v = g_hash_table_lookup(b->tchild, &key);
-  if (v)
-    return GPOINTER_TO_UINT(v);
-  guint64 *k = g_new(guint64, 1);
-  *k = key;
+  if ((size_t)b->n_tnodes * 2 >= b->tcap)
+    trie_grow(b);
+  uint64_t key = ((uint64_t)node << 32) | word;
+  size_t mask = b->tcap - 1, j = trie_slot(key, mask);
+  for (; b->tval[j]; j = (j + 1) & mask)
+    if (b->tkey[j] == key)
+      return b->tval[j];
   uint32_t child = b->n_tnodes++;
-  g_hash_table_insert(b->tchild, k, GUINT_TO_POINTER(child));
+  b->tkey[j] = key;
+  b->tval[j] = child;
+  pair up = {node, word};
+  g_array_append_val(b->tparent, up);
   return child;
 }
 
@@ -195,47 +228,81 @@ static int cmp_pair(const void *x, const void *y) {
   return p->b < q->b ? -1 : p->b > q->b;
 }
 
-/* Flattens the trie: edges sorted by word per node; root edges also as a direct table. */
-static void finish_trie(builder *b, stancetag_program *p) {
-  uint32_t n_nodes = b->n_tnodes;
-  GArray *edges = g_array_new(FALSE, FALSE, sizeof(pair) * 2); /* (node, word), (child, 0) */
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, b->tchild);
-  while (g_hash_table_iter_next(&it, &k, &v)) {
-    guint64 key = *(guint64 *)k;
-    pair e[2] = {{(uint32_t)(key >> 32), (uint32_t)key}, {GPOINTER_TO_UINT(v), 0}};
-    g_array_append_vals(edges, e, 1);
+/* Sorts (word, child) pairs by word (words are distinct among one node's edges). */
+static void sort_edges(pair *e, size_t n) {
+  if (n > 16) {
+    qsort(e, n, sizeof *e, cmp_pair);
+    return;
   }
-  g_array_sort(edges, cmp_pair);
-  g_array_sort(b->tpay, cmp_pair);
+  for (size_t i = 1; i < n; i++) {
+    pair x = e[i];
+    size_t j = i;
+    for (; j > 0 && e[j - 1].a > x.a; j--)
+      e[j] = e[j - 1];
+    e[j] = x;
+  }
+}
+
+/* Flattens the trie: edges sorted by word per node; root edges also as a direct table. The
+ * edges are bucketed by parent (a counting sort), then each node's few edges sorted by word. */
+static void finish_trie(builder *b, stancetag_program *p) {
+  uint32_t n_nodes = b->n_tnodes, n_edges = n_nodes - 1;
+  const pair *up = (const pair *)(void *)b->tparent->data; /* up[child] = (parent, word) */
   p->n_gnodes = n_nodes;
   p->gnodes = g_new0(stg_gnode, n_nodes);
-  p->n_gedges = edges->len;
-  p->gedges = g_new0(stg_gedge, edges->len + 1);
+  for (uint32_t c = 1; c < n_nodes; c++)
+    p->gnodes[up[c].a].n_edge++;
+  uint32_t at = 0;
+  for (uint32_t n = 0; n < n_nodes; n++) {
+    p->gnodes[n].edge = at;
+    at += p->gnodes[n].n_edge;
+  }
+  pair *ed = g_new(pair, n_edges + 1); /* (word, child) in edge order */
+  uint32_t *fill = g_new0(uint32_t, n_nodes);
+  for (uint32_t c = 1; c < n_nodes; c++) {
+    uint32_t n = up[c].a;
+    pair e = {up[c].b, c};
+    ed[p->gnodes[n].edge + fill[n]++] = e;
+  }
+  g_free(fill);
+  p->n_gedges = n_edges;
+  p->gedges = g_new0(stg_gedge, n_edges + 1);
   p->n_groot = p->n_words + 1;
   p->groot = g_new0(uint32_t, p->n_groot);
-  const pair *ep = (const pair *)(void *)edges->data;
-  for (guint i = 0; i < edges->len; i++) {
-    uint32_t node = ep[2 * i].a, word = ep[2 * i].b, child = ep[2 * i + 1].a;
-    if (p->gnodes[node].n_edge == 0)
-      p->gnodes[node].edge = i;
-    p->gnodes[node].n_edge++;
-    p->gedges[i].word = word;
-    p->gedges[i].node = child;
-    if (node == 0)
-      p->groot[word] = child;
+  for (uint32_t n = 0; n < n_nodes; n++) {
+    stg_gnode *g = &p->gnodes[n];
+    if (g->n_edge == 0) {
+      g->edge = 0;
+      continue;
+    }
+    sort_edges(ed + g->edge, g->n_edge);
+    for (uint32_t i = g->edge; i < g->edge + g->n_edge; i++) {
+      p->gedges[i].word = ed[i].a;
+      p->gedges[i].node = ed[i].b;
+      if (n == 0)
+        p->groot[ed[i].a] = ed[i].b;
+    }
   }
-  p->n_gpays = b->tpay->len;
-  p->gpays = g_new0(uint32_t, b->tpay->len + 1);
-  for (guint i = 0; i < b->tpay->len; i++) {
-    const pair *pp = &g_array_index(b->tpay, pair, i);
-    if (p->gnodes[pp->a].n_pay == 0)
-      p->gnodes[pp->a].pay = i;
-    p->gnodes[pp->a].n_pay++;
-    p->gpays[i] = pp->b;
+  g_free(ed);
+  /* Payloads: entities were appended in ascending order, so a stable bucketing by node keeps
+   * them sorted by (node, entity). */
+  uint32_t n_pays = b->tpay->len;
+  const pair *pp = (const pair *)(void *)b->tpay->data;
+  p->n_gpays = n_pays;
+  p->gpays = g_new0(uint32_t, n_pays + 1);
+  for (uint32_t i = 0; i < n_pays; i++)
+    p->gnodes[pp[i].a].n_pay++;
+  at = 0;
+  for (uint32_t n = 0; n < n_nodes; n++) {
+    p->gnodes[n].pay = p->gnodes[n].n_pay ? at : 0;
+    at += p->gnodes[n].n_pay;
   }
-  g_array_free(edges, TRUE);
+  fill = g_new0(uint32_t, n_nodes);
+  for (uint32_t i = 0; i < n_pays; i++) {
+    uint32_t n = pp[i].a;
+    p->gpays[p->gnodes[n].pay + fill[n]++] = pp[i].b;
+  }
+  g_free(fill);
 }
 
 /* ---- word classes ---------------------------------------------------------------------- */
@@ -1427,7 +1494,9 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   b.class_of = g_hash_table_new(NULL, NULL);
   b.label_of = g_hash_table_new(NULL, NULL);
   b.regex_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  b.tchild = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+  b.tparent = g_array_new(FALSE, FALSE, sizeof(pair));
+  pair no_parent = {0, 0};
+  g_array_append_val(b.tparent, no_parent); /* the root */
   b.n_tnodes = 1;
   b.caps = g_ptr_array_new_with_free_func(g_free);
   b.fold = g_string_sized_new(256);
@@ -1503,7 +1572,9 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   g_hash_table_destroy(b.class_of);
   g_hash_table_destroy(b.label_of);
   g_hash_table_destroy(b.regex_of);
-  g_hash_table_destroy(b.tchild);
+  g_free(b.tkey);
+  g_free(b.tval);
+  g_array_free(b.tparent, TRUE);
   g_ptr_array_free(b.caps, TRUE);
   g_string_free(b.fold, TRUE);
   stg_tokens_clear(&b.toks);

@@ -16,19 +16,25 @@
  * separators between block entries. */
 enum { ATTR_OFF, ATTR_START, ATTR_VALUE, ATTR_AFTER, ATTR_DOT };
 
+#define KW(s, t) {s, sizeof s - 1, t}
 static const struct {
   const char *name;
+  size_t len;
   int tok;
 } keywords[] = {
-    {"import", TOK_IMPORT}, {"entity", TOK_ENTITY}, {"words", TOK_WORDS},
-    {"span", TOK_SPAN},     {"rule", TOK_RULE},     {"test", TOK_TEST},
-    {"from", TOK_FROM},     {"verb", TOK_VERB},     {"noun", TOK_NOUN},
-    {"stance", TOK_STANCE}, {"tag", TOK_TAG},       {"nothing", TOK_NOTHING},
+    KW("import", TOK_IMPORT), KW("entity", TOK_ENTITY), KW("words", TOK_WORDS),
+    KW("span", TOK_SPAN),     KW("rule", TOK_RULE),     KW("test", TOK_TEST),
+    KW("from", TOK_FROM),     KW("verb", TOK_VERB),     KW("noun", TOK_NOUN),
+    KW("stance", TOK_STANCE), KW("tag", TOK_TAG),       KW("nothing", TOK_NOTHING),
 };
+#undef KW
 
 static int keyword(const char *s, size_t n) {
+  if (n < 3 || n > 7)
+    return 0;
   for (size_t i = 0; i < G_N_ELEMENTS(keywords); i++)
-    if (strlen(keywords[i].name) == n && memcmp(keywords[i].name, s, n) == 0)
+    if (keywords[i].len == n && keywords[i].name[0] == s[0] &&
+        memcmp(keywords[i].name, s, n) == 0)
       return keywords[i].tok;
   return 0;
 }
@@ -68,6 +74,8 @@ static gboolean is_name_char(char c) {
 
 /* Length of the valid UTF-8 character at p, or 0 (invalid, truncated, NUL). */
 static size_t utf8_len(const char *p, const char *lim) {
+  if (p < lim && (unsigned char)*p < 0x80) /* ASCII: valid unless NUL */
+    return *p != '\0';
   size_t n = (size_t)g_utf8_skip[(unsigned char)*p];
   const char *end;
   if (p >= lim || n > (size_t)(lim - p))
@@ -134,6 +142,31 @@ static const char *unicode_escape(stg_lexer *lx, const char *p, GString *buf) {
 
 static int lex_string(stg_lexer *lx, STG_YYSTYPE *val) {
   const char *open = lx->tok, *p = open + 1;
+  /* Fast path: no escape, no line end, no NUL or bad UTF-8 before the closing quote: the
+   * text is copied at once. Anything else goes the careful way below. */
+  for (;;) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      p++;
+    } else if (c == '\t') {
+      p++;
+    } else if (c >= 0x80) {
+      size_t n = utf8_len(p, lx->lim);
+      if (n == 0)
+        break;
+      p += n;
+    } else {
+      break;
+    }
+  }
+  if (p < lx->lim && *p == '"') {
+    val->lit.text = g_strndup(open + 1, (gsize)(p - open - 1));
+    p++;
+    val->lit.flag = *p == 'c' && !is_name_char(p[1]);
+    lx->cur = val->lit.flag ? p + 1 : p;
+    return TOK_STRING;
+  }
+  p = open + 1;
   GString *buf = g_string_new(NULL);
   gboolean closed = FALSE, cs = FALSE;
   for (;;) {

@@ -529,14 +529,11 @@ entries:
 
 entry:
   phrases attrs_opt {
-    $$ = stg_ast_entry_new(@$);
-    for (guint i = 0; i < $1->len; i++)
-      g_ptr_array_add($$->phrases, g_ptr_array_index($1, i));
-    g_ptr_array_unref(own($1));
-    if ($2) {
-      g_array_unref($$->attrs);
-      $$->attrs = $2;
-    }
+    /* The phrase list (freed with free_phrase) becomes the entry's own. */
+    $$ = g_new0(stg_entry, 1);
+    $$->phrases = $1;
+    $$->attrs = $2 ? $2 : stg_ast_attrs_new();
+    $$->loc = @$;
   }
 ;
 

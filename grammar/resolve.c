@@ -586,9 +586,36 @@ static const char *entry_id(const stg_entry *e) {
   return e->phrases->len ? ((stg_phrase *)g_ptr_array_index(e->phrases, 0))->text : "";
 }
 
+/* The key of a phrase for duplicate_phrases: "c" + text, or "i" + its Unicode case folding
+ * (g_utf8_casefold; ASCII text folds byte by byte, with the same result). */
+static const char *phrase_key(GString *buf, const stg_phrase *ph) {
+  g_string_truncate(buf, 0);
+  g_string_append_c(buf, ph->case_sensitive ? 'c' : 'i');
+  if (ph->case_sensitive) {
+    g_string_append(buf, ph->text);
+    return buf->str;
+  }
+  const unsigned char *t = (const unsigned char *)ph->text;
+  size_t n = 0;
+  while (t[n] && t[n] < 0x80)
+    n++;
+  if (t[n] == '\0') {
+    g_string_set_size(buf, n + 1);
+    for (size_t i = 0; i < n; i++)
+      buf->str[i + 1] = g_ascii_tolower((char)t[i]);
+  } else {
+    char *folded = g_utf8_casefold(ph->text, -1);
+    g_string_append(buf, folded);
+    g_free(folded);
+  }
+  return buf->str;
+}
+
 /* The same phrase twice in one label with different ids: the match would be ambiguous. */
 static void duplicate_phrases(resolver *r, stg_symbol *sym) {
-  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  GStringChunk *keys = g_string_chunk_new(4096);
+  GString *buf = g_string_sized_new(64);
   for (guint i = 0; i < sym->defs->len; i++) {
     stg_def *def = g_ptr_array_index(sym->defs, i);
     for (guint j = 0; def->entries && j < def->entries->len; j++) {
@@ -597,14 +624,7 @@ static void duplicate_phrases(resolver *r, stg_symbol *sym) {
       no_capattr(r, e->attrs);
       for (guint k = 0; k < e->phrases->len; k++) {
         stg_phrase *ph = g_ptr_array_index(e->phrases, k);
-        char *key = ph->case_sensitive ? g_strconcat("c", ph->text, NULL)
-                                       : g_strconcat("i", ph->text, NULL);
-        if (!ph->case_sensitive) {
-          char *folded = g_utf8_casefold(key + 1, -1);
-          g_free(key);
-          key = g_strconcat("i", folded, NULL);
-          g_free(folded);
-        }
+        const char *key = phrase_key(buf, ph);
         const char *prev = g_hash_table_lookup(seen, key);
         if (prev && strcmp(prev, id) != 0)
           WARN(ph->loc,
@@ -612,12 +632,13 @@ static void duplicate_phrases(resolver *r, stg_symbol *sym) {
                "`%s`)",
                ph->text, sym->name, prev, id);
         if (!prev)
-          g_hash_table_insert(seen, key, (gpointer)id);
-        else
-          g_free(key);
+          g_hash_table_insert(seen, g_string_chunk_insert_len(keys, key, (gssize)buf->len),
+                              (gpointer)id);
       }
     }
   }
+  g_string_free(buf, TRUE);
+  g_string_chunk_free(keys);
   g_hash_table_unref(seen);
 }
 
