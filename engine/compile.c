@@ -15,12 +15,19 @@
 
 #define MAX_CODE (4u * 1024 * 1024) /* instructions per program: bounds memory on huge repeats */
 
+/* Open-addressing set of strings kept in the builder's string table: a slot holds a nonzero
+ * value that leads to its string (see builder), with the string's hash beside it. */
+typedef struct strtab {
+  uint32_t *val, *hash;
+  size_t cap, n; /* cap: a power of two */
+} strtab;
+
 typedef struct builder {
   const stg_ast *ast;
   stg_diags *d;
   GString *str;
-  GHashTable *strmap;  /* string -> offset + 1 */
-  GHashTable *wordmap; /* folded key -> word id */
+  strtab strmap;       /* string -> offset + 1 (the key is str + offset) */
+  strtab wordmap;      /* folded key -> word id (the key is str + word_key[id]) */
   GArray *word_key;    /* u32 per word id */
   GArray *mem_pairs;   /* (word, member) pairs, sorted later */
   GArray *classes, *labels, *attrs, *cons, *entities, *regexes, *code, *preds, *rules;
@@ -46,24 +53,80 @@ typedef struct pair {
   uint32_t a, b;
 } pair;
 
-static uint32_t intern(builder *b, const char *s) {
-  gpointer v;
-  if (g_hash_table_lookup_extended(b->strmap, s, NULL, &v))
-    return GPOINTER_TO_UINT(v) - 1;
+static void strtab_grow(strtab *t) {
+  size_t cap = t->cap ? t->cap * 2 : 1024, mask = cap - 1;
+  uint32_t *val = g_new0(uint32_t, cap), *hash = g_new(uint32_t, cap);
+  for (size_t i = 0; i < t->cap; i++) {
+    if (!t->val[i])
+      continue;
+    size_t j = t->hash[i] & mask;
+    while (val[j])
+      j = (j + 1) & mask;
+    val[j] = t->val[i];
+    hash[j] = t->hash[i];
+  }
+  g_free(t->val);
+  g_free(t->hash);
+  t->val = val;
+  t->hash = hash;
+  t->cap = cap;
+}
+
+/* The slot of s[0..len) in t (empty if absent, then filled by the caller with strtab_set).
+ * `keys` maps a slot value to its string's offset (NULL: the value is offset + 1). */
+static size_t strtab_find(const builder *b, strtab *t, const uint32_t *keys, const char *s,
+                          size_t len, uint32_t h) {
+  if ((t->n + 1) * 2 > t->cap)
+    strtab_grow(t);
+  size_t mask = t->cap - 1, j = h & mask;
+  for (; t->val[j]; j = (j + 1) & mask) {
+    if (t->hash[j] != h)
+      continue;
+    const char *k = b->str->str + (keys ? keys[t->val[j]] : t->val[j] - 1);
+    if (memcmp(k, s, len) == 0 && k[len] == '\0')
+      return j;
+  }
+  return j;
+}
+
+static void strtab_set(strtab *t, size_t j, uint32_t v, uint32_t h) {
+  t->val[j] = v;
+  t->hash[j] = h;
+  t->n++;
+}
+
+static void strtab_clear(strtab *t) {
+  g_free(t->val);
+  g_free(t->hash);
+}
+
+static uint32_t intern_len(builder *b, const char *s, size_t len, uint32_t h) {
+  size_t j = strtab_find(b, &b->strmap, NULL, s, len, h);
+  if (b->strmap.val[j])
+    return b->strmap.val[j] - 1;
   uint32_t off = (uint32_t)b->str->len;
-  g_string_append_len(b->str, s, (gssize)strlen(s) + 1);
-  g_hash_table_insert(b->strmap, g_strdup(s), GUINT_TO_POINTER(off + 1));
+  g_string_append_len(b->str, s, (gssize)len);
+  g_string_append_c(b->str, '\0');
+  strtab_set(&b->strmap, j, off + 1, h);
   return off;
 }
 
+static uint32_t intern(builder *b, const char *s) {
+  size_t len = strlen(s);
+  return intern_len(b, s, len, (uint32_t)stg_hash(s, len));
+}
+
 static uint32_t word_id_of_key(builder *b, const char *key) {
-  gpointer v = g_hash_table_lookup(b->wordmap, key);
-  if (v)
-    return GPOINTER_TO_UINT(v);
-  uint32_t off = intern(b, key);
+  size_t len = strlen(key);
+  uint32_t h = (uint32_t)stg_hash(key, len);
+  const uint32_t *keys = (const uint32_t *)(void *)b->word_key->data;
+  size_t j = strtab_find(b, &b->wordmap, keys, key, len, h);
+  if (b->wordmap.val[j])
+    return b->wordmap.val[j];
+  uint32_t off = intern_len(b, key, len, h);
   g_array_append_val(b->word_key, off);
   uint32_t id = b->word_key->len - 1;
-  g_hash_table_insert(b->wordmap, g_strdup(key), GUINT_TO_POINTER(id));
+  strtab_set(&b->wordmap, j, id, h);
   return id;
 }
 
@@ -1468,9 +1531,8 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   b.d = d;
   b.str = g_string_new(NULL);
   g_string_append_c(b.str, '\0'); /* offset 0 is "" */
-  b.strmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_insert(b.strmap, g_strdup(""), GUINT_TO_POINTER(1));
-  b.wordmap = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  size_t empty = strtab_find(&b, &b.strmap, NULL, "", 0, (uint32_t)stg_hash("", 0));
+  strtab_set(&b.strmap, empty, 1, (uint32_t)stg_hash("", 0));
   b.word_key = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   uint32_t zero = 0;
   g_array_append_val(b.word_key, zero); /* word id 0: unknown */
@@ -1567,8 +1629,8 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
 
   g_array_free(b.mem_pairs, TRUE);
   g_array_free(b.tpay, TRUE);
-  g_hash_table_destroy(b.strmap);
-  g_hash_table_destroy(b.wordmap);
+  strtab_clear(&b.strmap);
+  strtab_clear(&b.wordmap);
   g_hash_table_destroy(b.class_of);
   g_hash_table_destroy(b.label_of);
   g_hash_table_destroy(b.regex_of);
