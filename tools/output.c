@@ -4,6 +4,29 @@
 
 #include <string.h>
 
+/* Appending without a function call per piece: a JSON Lines record is some forty small pieces,
+ * and g_string_append_* calls were a tenth of a news-dense run. GString's fields are public. */
+static inline void put(GString *out, const char *s, size_t n) {
+  if (out->len + n >= out->allocated_len) {
+    gsize len = out->len;
+    g_string_set_size(out, len + n); /* grows the buffer geometrically */
+    out->len = len;
+  }
+  memcpy(out->str + out->len, s, n);
+  out->len += n;
+  out->str[out->len] = '\0';
+}
+
+static inline void put_c(GString *out, char c) {
+  put(out, &c, 1);
+}
+
+static inline void put_str(GString *out, const char *s) {
+  put(out, s, strlen(s));
+}
+
+#define put_lit(out, lit) put((out), "" lit, sizeof(lit) - 1)
+
 /* Appends s[0..len) with each invalid UTF-8 sequence replaced by U+FFFD; `esc` (may be NULL)
  * appends each valid run with its own escaping. */
 void out_valid_utf8(GString *out, const char *s, size_t len,
@@ -15,10 +38,10 @@ void out_valid_utf8(GString *out, const char *s, size_t len,
     if (esc)
       esc(out, s, n);
     else
-      g_string_append_len(out, s, n);
+      put(out, s, n);
     if (ok)
       return;
-    g_string_append(out, "\xEF\xBF\xBD");
+    put_lit(out, "\xEF\xBF\xBD");
     /* Skip one invalid sequence: the lead byte and the continuation bytes after it. */
     size_t skip = 1;
     while (n + skip < len && skip < 4 && ((unsigned char)s[n + skip] & 0xC0) == 0x80)
@@ -42,63 +65,63 @@ static void json_escape(GString *out, const char *s, size_t n) {
     unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\')
       continue;
-    g_string_append_len(out, run, s + i - run);
+    put(out, run, s + i - run);
     run = s + i + 1;
     switch (c) {
     case '"':
-      g_string_append(out, "\\\"");
+      put_lit(out, "\\\"");
       break;
     case '\\':
-      g_string_append(out, "\\\\");
+      put_lit(out, "\\\\");
       break;
     case '\n':
-      g_string_append(out, "\\n");
+      put_lit(out, "\\n");
       break;
     case '\r':
-      g_string_append(out, "\\r");
+      put_lit(out, "\\r");
       break;
     case '\t':
-      g_string_append(out, "\\t");
+      put_lit(out, "\\t");
       break;
     case '\b':
-      g_string_append(out, "\\b");
+      put_lit(out, "\\b");
       break;
     case '\f':
-      g_string_append(out, "\\f");
+      put_lit(out, "\\f");
       break;
     default:
       g_string_append_printf(out, "\\u%04x", c);
     }
   }
-  g_string_append_len(out, run, s + n - run);
+  put(out, run, s + n - run);
 }
 
 void out_json_string(GString *out, const char *s, size_t len) {
-  g_string_append_c(out, '"');
+  put_c(out, '"');
   /* Fast path: printable ASCII needs neither validation nor escaping (most names and ids). */
   size_t i = 0;
   while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' &&
          s[i] != '\\')
     i++;
   if (i == len)
-    g_string_append_len(out, s, (gssize)len);
+    put(out, s, (gssize)len);
   else
     out_valid_utf8(out, s, len, json_escape);
-  g_string_append_c(out, '"');
+  put_c(out, '"');
 }
 
 static void json_cstr(GString *out, const char *s) {
   if (s)
     out_json_string(out, s, strlen(s));
   else
-    g_string_append(out, "null");
+    put_lit(out, "null");
 }
 
 /* Keys are fixed ASCII names: no escaping needed. */
 static void json_key(GString *out, const char *key) {
-  g_string_append_len(out, ",\"", 2);
-  g_string_append(out, key);
-  g_string_append_len(out, "\":", 2);
+  put(out, ",\"", 2);
+  put_str(out, key);
+  put(out, "\":", 2);
 }
 
 /* Decimal digits without printf (a record has six or more offsets). */
@@ -109,7 +132,7 @@ static void json_u64(GString *out, guint64 v) {
     buf[--n] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  g_string_append_len(out, buf + n, (gssize)(sizeof buf - n));
+  put(out, buf + n, (gssize)(sizeof buf - n));
 }
 
 static void json_offset(GString *out, const char *key, guint64 v) {
@@ -132,7 +155,7 @@ static void json_attrs(GString *out, const stancetag_attr *attrs, size_t n,
     gboolean taken = g_str_has_prefix(name, "attr_");
     for (const char *const *r = reserved; *r && !taken; r++)
       taken = strcmp(*r, name) == 0;
-    g_string_append_c(out, ',');
+    put_c(out, ',');
     if (taken) {
       char *renamed = g_strconcat("attr_", name, NULL);
       json_cstr(out, renamed);
@@ -140,7 +163,7 @@ static void json_attrs(GString *out, const stancetag_attr *attrs, size_t n,
     } else {
       json_cstr(out, name);
     }
-    g_string_append_c(out, ':');
+    put_c(out, ':');
     json_cstr(out, attrs[i].value ? attrs[i].value : "");
   }
 }
@@ -154,9 +177,9 @@ static const char *const stance_keys[] = {"type",    "doc",    "start", "end",  
 
 static void json_doc_span(GString *out, const out_piece *p, const char *type, size_t start,
                           size_t end) {
-  g_string_append(out, "{\"type\":\"");
-  g_string_append(out, type);
-  g_string_append_c(out, '"');
+  put_lit(out, "{\"type\":\"");
+  put_str(out, type);
+  put_c(out, '"');
   json_key(out, "doc");
   json_cstr(out, p->doc);
   json_offset(out, "start", p->base + start);
@@ -172,13 +195,13 @@ static void json_entity(GString *out, const out_piece *p, const stancetag_record
   json_key(out, "id");
   json_cstr(out, a->id);
   json_attrs(out, a->attrs, a->n_attrs, entity_keys);
-  g_string_append(out, "}\n");
+  put_lit(out, "}\n");
 }
 
 static void json_part(GString *out, const out_piece *p, const char *key,
                       const stancetag_annotation *a) {
   json_key(out, key);
-  g_string_append(out, "{\"id\":");
+  put_lit(out, "{\"id\":");
   json_cstr(out, a->id);
   json_key(out, "label");
   json_cstr(out, a->label);
@@ -186,7 +209,7 @@ static void json_part(GString *out, const out_piece *p, const char *key,
   json_offset(out, "start", p->base + a->start);
   json_offset(out, "end", p->base + a->end);
   json_attrs(out, a->attrs, a->n_attrs, part_keys);
-  g_string_append_c(out, '}');
+  put_c(out, '}');
 }
 
 static void json_stance(GString *out, const out_piece *p, const stancetag_record *r) {
@@ -197,56 +220,56 @@ static void json_stance(GString *out, const out_piece *p, const stancetag_record
   json_part(out, p, "target", &r->target);
   json_key(out, "cue");
   if (r->cue_end > r->cue_start) {
-    g_string_append(out, "{\"text\":");
+    put_lit(out, "{\"text\":");
     size_t s = r->cue_start, e = r->cue_end;
     out_clip(p, &s, &e);
     out_json_string(out, p->text + s, e - s);
     json_offset(out, "start", p->base + r->cue_start);
     json_offset(out, "end", p->base + r->cue_end);
-    g_string_append_c(out, '}');
+    put_c(out, '}');
   } else {
-    g_string_append(out, "null");
+    put_lit(out, "null");
   }
   json_key(out, "rule");
   json_cstr(out, r->rule);
   json_key(out, "sentence");
-  g_string_append(out, "{\"start\":");
+  put_lit(out, "{\"start\":");
   json_u64(out, p->base + r->sentence_start);
-  g_string_append(out, ",\"end\":");
+  put_lit(out, ",\"end\":");
   json_u64(out, p->base + r->sentence_end);
-  g_string_append_c(out, '}');
+  put_c(out, '}');
   json_key(out, "negated");
-  g_string_append(out, (r->flags & STANCETAG_STANCE_NEGATED) ? "true" : "false");
+  put_str(out, (r->flags & STANCETAG_STANCE_NEGATED) ? "true" : "false");
   json_key(out, "hedged");
-  g_string_append(out, (r->flags & STANCETAG_STANCE_HEDGED) ? "true" : "false");
+  put_str(out, (r->flags & STANCETAG_STANCE_HEDGED) ? "true" : "false");
   json_attrs(out, r->attrs, r->n_attrs, stance_keys);
-  g_string_append(out, "}\n");
+  put_lit(out, "}\n");
 }
 
 static void tsv_escape(GString *out, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     switch (s[i]) {
     case '\t':
-      g_string_append(out, "\\t");
+      put_lit(out, "\\t");
       break;
     case '\n':
-      g_string_append(out, "\\n");
+      put_lit(out, "\\n");
       break;
     case '\r':
-      g_string_append(out, "\\r");
+      put_lit(out, "\\r");
       break;
     case '\\':
-      g_string_append(out, "\\\\");
+      put_lit(out, "\\\\");
       break;
     default:
-      g_string_append_c(out, s[i]);
+      put_c(out, s[i]);
     }
   }
 }
 
 static void tsv_field(GString *out, const char *s, size_t len, gboolean last) {
   out_valid_utf8(out, s ? s : "", s ? len : 0, tsv_escape);
-  g_string_append_c(out, last ? '\n' : '\t');
+  put_c(out, last ? '\n' : '\t');
 }
 
 static void tsv_cstr(GString *out, const char *s) {
@@ -259,7 +282,7 @@ static void tsv_span(GString *out, const out_piece *p, size_t start, size_t end,
 }
 
 void out_tsv_header(GString *out) {
-  g_string_append(out, "doc\tholder_id\tholder_text\tstance\ttarget_id\ttarget_text\tcue\trule\t"
+  put_str(out, "doc\tholder_id\tholder_text\tstance\ttarget_id\ttarget_text\tcue\trule\t"
                        "start\tend\tsentence\n");
 }
 
