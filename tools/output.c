@@ -283,7 +283,7 @@ static void tsv_span(GString *out, const out_piece *p, size_t start, size_t end,
 
 void out_tsv_header(GString *out) {
   put_str(out, "doc\tholder_id\tholder_text\tstance\ttarget_id\ttarget_text\tcue\trule\t"
-                       "start\tend\tsentence\n");
+               "start\tend\tsentence\n");
 }
 
 static void tsv_stance(GString *out, const out_piece *p, const stancetag_record *r) {
