@@ -2,7 +2,7 @@
  *
  * Saved format (native endianness, checked): "STAGPRG\0", u32 format version, u32 0x01020304,
  * u32 n_words, n_phases, max_caps, max_code, u32 number of arrays; then per array: u32 count,
- * u32 element size, the elements, zero padding to 8 bytes; finally a u32 CRC-32 of everything
+ * u32 element size, the elements, zero padding to 8 bytes; finally a u32 CRC-32C of everything
  * before it.
  */
 #include "program.h"
@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 7u
+#define FORMAT_VERSION 8u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -307,30 +307,30 @@ int stg_prog_validate(const stancetag_program *p) {
 
 /* ---- save / load ----------------------------------------------------------------------- */
 
-/* CRC-32 (IEEE, as zlib), slicing by 8: eight table lookups per 8 bytes instead of one per
- * byte, so checking a 14 MB program costs milliseconds. */
-static uint32_t crc32_of(const unsigned char *b, size_t n) {
+/* CRC-32C (Castagnoli). x86-64 computes it in hardware (SSE4.2 `crc32`, 8 bytes an
+ * instruction: a 14 MB program in a few milliseconds); elsewhere, and as the reference,
+ * slicing by 8 tables. Bytes are taken in little-endian order on any machine. */
+static uint32_t crc32c_soft(uint32_t c, const unsigned char *b, size_t n) {
   static uint32_t t[8][256];
   static gsize init = 0;
   if (g_once_init_enter(&init)) {
     for (uint32_t i = 0; i < 256; i++) {
-      uint32_t c = i;
+      uint32_t v = i;
       for (int k = 0; k < 8; k++)
-        c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[0][i] = c;
+        v = (v & 1) ? 0x82F63B78u ^ (v >> 1) : v >> 1;
+      t[0][i] = v;
     }
     for (uint32_t i = 0; i < 256; i++)
       for (int k = 1; k < 8; k++)
         t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
     g_once_init_leave(&init, 1);
   }
-  uint32_t c = 0xFFFFFFFFu;
   for (; n >= 8; b += 8, n -= 8) {
     uint32_t lo, hi;
     memcpy(&lo, b, 4);
     memcpy(&hi, b + 4, 4);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    lo = __builtin_bswap32(lo); /* the bytes in little-endian order on any machine */
+    lo = __builtin_bswap32(lo);
     hi = __builtin_bswap32(hi);
 #endif
     lo ^= c;
@@ -339,7 +339,37 @@ static uint32_t crc32_of(const unsigned char *b, size_t n) {
   }
   for (; n; b++, n--)
     c = t[0][(c ^ *b) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
+  return c;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t c, const unsigned char *b,
+                                                             size_t n) {
+  uint64_t c64 = c;
+  for (; n >= 8; b += 8, n -= 8) {
+    uint64_t v;
+    memcpy(&v, b, 8);
+    c64 = __builtin_ia32_crc32di(c64, v);
+  }
+  c = (uint32_t)c64;
+  for (; n; b++, n--)
+    c = __builtin_ia32_crc32qi(c, *b);
+  return c;
+}
+#endif
+
+uint32_t stg_crc32c(const void *data, size_t n, int soft) {
+  const unsigned char *b = data;
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!soft && __builtin_cpu_supports("sse4.2"))
+    return ~crc32c_hw(0xFFFFFFFFu, b, n);
+#endif
+  (void)soft;
+  return ~crc32c_soft(0xFFFFFFFFu, b, n);
+}
+
+static uint32_t crc32_of(const unsigned char *b, size_t n) {
+  return stg_crc32c(b, n, 0);
 }
 
 static void put_u32(GByteArray *out, uint32_t v) {

@@ -246,4 +246,8 @@ int stg_prog_validate(const stancetag_program *p);
 
 void stg_prog_free(stancetag_program *p);
 
+/* CRC-32C of data[0..n) (the checksum of saved programs); `soft` forces the table version
+ * instead of the CPU instruction (for tests: both must agree). */
+uint32_t stg_crc32c(const void *data, size_t n, int soft);
+
 #endif /* STG_PROGRAM_H */
