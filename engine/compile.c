@@ -1080,10 +1080,11 @@ static gboolean presence_testable(const stancetag_program *p, const stg_inst *in
 }
 
 /* The consuming instructions that can come first from `pc` (through jumps, splits, captures,
- * anchors and look-arounds) go into `out`; FALSE when one of them cannot be presence-tested or
- * MATCH is reachable without consuming anything. */
-static gboolean first_consumers(const stancetag_program *p, uint32_t pc, guint8 *seen,
-                                GArray *stack, GArray *visited, GArray *out) {
+ * anchors and look-arounds, which consume nothing) go into `out`; FALSE when MATCH is
+ * reachable without consuming anything or, with `testable`, when one of them cannot be
+ * presence-tested. */
+static gboolean first_consumers(const stancetag_program *p, uint32_t pc, gboolean testable,
+                                guint8 *seen, GArray *stack, GArray *visited, GArray *out) {
   gboolean ok = TRUE;
   g_array_set_size(stack, 0);
   g_array_append_val(stack, pc);
@@ -1100,7 +1101,7 @@ static gboolean first_consumers(const stancetag_program *p, uint32_t pc, guint8 
     switch (in->op) {
     case STG_OP_PRED:
     case STG_OP_ANNOT:
-      ok = presence_testable(p, in);
+      ok = !testable || presence_testable(p, in);
       g_array_append_val(out, at);
       break;
     case STG_OP_SPLIT:
@@ -1207,7 +1208,7 @@ static void build_requirements(stancetag_program *p) {
         continue;
       tries++;
       g_array_set_size(group, 0);
-      gboolean ok = first_consumers(p, x, seen, stack, visited, group);
+      gboolean ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
       clear_seen(seen, visited);
       if (!ok || group->len == 0 || group->len > MAX_GROUP)
         continue;
@@ -1234,10 +1235,9 @@ static void build_requirements(stancetag_program *p) {
 
 /* ---- first consumers ------------------------------------------------------------------- */
 
-/* Each rule's first consuming instructions (through captures, jumps, splits, anchors and
- * one-element look-arounds), which the scanner tests before starting the VM
- * (stg_vm_first_step). A list holding STG_NONE means "cannot tell" (a general look-around,
- * an empty match, too many branches): the VM always runs. */
+/* Each rule's first consuming instructions (first_consumers), which the scanner tests before
+ * starting the VM (stg_vm_first_step). A list holding STG_NONE means "cannot tell" (an empty
+ * match, too many alternatives): the VM always runs. */
 static void build_first(stancetag_program *p) {
   enum { MAX_FIRST = 64 };
   GArray *out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -1250,44 +1250,9 @@ static void build_first(stancetag_program *p) {
   for (uint32_t r = 0; r < p->n_rules; r++) {
     guint from = out->len;
     p->first_off[r] = from;
-    gboolean ok = TRUE;
-    g_array_set_size(stack, 0);
-    g_array_append_val(stack, p->rules[r].pc);
-    while (stack->len && ok) {
-      uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
-      g_array_set_size(stack, stack->len - 1);
-      if (seen[at])
-        continue;
-      seen[at] = 1;
-      g_array_append_val(visited, at);
-      const stg_inst *in = &p->code[at];
-      switch (in->op) {
-      case STG_OP_PRED:
-      case STG_OP_ANNOT:
-        g_array_append_val(out, at);
-        ok = out->len - from <= MAX_FIRST;
-        break;
-      case STG_OP_SPLIT:
-        g_array_append_val(stack, in->b);
-        g_array_append_val(stack, in->a);
-        break;
-      case STG_OP_JMP:
-        g_array_append_val(stack, in->a);
-        break;
-      case STG_OP_SAVE:
-      case STG_OP_BOS:
-      case STG_OP_LOOK1: {
-        uint32_t next = at + 1;
-        g_array_append_val(stack, next);
-        break;
-      }
-      default: /* MATCH, EOS, LOOK */
-        ok = FALSE;
-        break;
-      }
-    }
+    gboolean ok = first_consumers(p, p->rules[r].pc, FALSE, seen, stack, visited, out);
     clear_seen(seen, visited);
-    if (!ok) {
+    if (!ok || out->len - from > MAX_FIRST) {
       g_array_set_size(out, from);
       g_array_append_val(out, unknown);
     }

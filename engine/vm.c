@@ -258,6 +258,19 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
   return (in->c & 1) ? !found : found;
 }
 
+/* Does an annotation satisfying ANNOT instruction `in` (label, constraints) start at `pos` and
+ * end inside the sentence? */
+static int ann_starts(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
+  for (uint32_t a = c->s->head[pos]; a != STG_NONE;
+       a = g_array_index(c->s->ann, stg_ann, a).next) {
+    const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
+    if (an->label == in->a && an->end <= c->se && an->end > pos &&
+        stg_ann_ok(c->p, c->s, an, in->b, in->c))
+      return 1;
+  }
+  return 0;
+}
+
 /* A one-element look-around (LOOK1): any alternative consumes at `pos` (ahead) or ends at
  * `pos` (behind: the token before, or an annotation ending at `pos`). */
 static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
@@ -280,12 +293,7 @@ static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
         }
         continue;
       }
-      for (uint32_t a = s->head[at]; a != STG_NONE && !found;
-           a = g_array_index(s->ann, stg_ann, a).next) {
-        const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
-        found = an->label == alt->a && an->end <= c->se && an->end > at &&
-                stg_ann_ok(p, s, an, alt->b, alt->c);
-      }
+      found = ann_starts(c, alt, at);
     }
   }
   return (in->c & 1) ? !found : found;
@@ -424,14 +432,7 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
 static int consumer_ok(stg_sent_ctx *c, const stg_inst *in, uint32_t start) {
   if (in->op == STG_OP_PRED)
     return start < c->se && stg_vm_pred(c, in, start);
-  for (uint32_t a = c->s->head[start]; a != STG_NONE;
-       a = g_array_index(c->s->ann, stg_ann, a).next) {
-    const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
-    if (an->label == in->a && an->end <= c->se && an->end > start &&
-        stg_ann_ok(c->p, c->s, an, in->b, in->c))
-      return 1;
-  }
-  return 0;
+  return ann_starts(c, in, start);
 }
 
 /* Tests a rule's first consuming instructions (compile.c: build_first) at `start`. 0 means
