@@ -408,6 +408,129 @@ static stg_inst *inst(builder *b, uint32_t pc) {
   return &g_array_index(b->code, stg_inst, pc);
 }
 
+/* ---- regex analysis -------------------------------------------------------------------- */
+
+/* Index of the `)` closing the group opened at src[open], or `n` when unbalanced. */
+static size_t group_end(const char *src, size_t open, size_t n) {
+  int depth = 0, in_class = 0;
+  for (size_t i = open; i < n; i++) {
+    char c = src[i];
+    if (c == '\\') {
+      i++;
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = 1;
+      if (i + 1 < n && src[i + 1] == ']')
+        i++; /* `[]...]`: a leading `]` is literal */
+    } else if (c == '(') {
+      depth++;
+    } else if (c == ')' && --depth == 0) {
+      return i;
+    }
+  }
+  return n;
+}
+
+/* Can the atom ending before src[i] be repeated zero times (`?`, `*`, `{0`)? */
+static gboolean optional_after(const char *src, size_t i, size_t n) {
+  return i < n && (src[i] == '?' || src[i] == '*' || (src[i] == '{' && i + 1 < n && src[i + 1] == '0'));
+}
+
+/* Token flags every token matching (anchored) regex src[0..n) has, from how each top-level
+ * alternative starts: an upper-case letter (`\p{Lu}`, `[A-Z]`, `A`) means STG_TF_CAP, any
+ * letter STG_TF_WORD. 0 when nothing is known. Only ever too cautious: the scanner uses it to
+ * skip tokens, so it must hold for every match. */
+static uint32_t regex_need(const char *src, size_t n, gboolean icase) {
+  uint32_t need = STG_TF_CAP | STG_TF_WORD; /* intersection over the alternatives */
+  size_t alt = 0;
+  for (size_t i = 0; i <= n; i++) {
+    /* find the end of this top-level alternative */
+    if (i < n && src[i] == '\\') {
+      i++;
+      continue;
+    }
+    if (i < n && src[i] == '[') {
+      size_t j = i + 1;
+      if (j < n && src[j] == ']')
+        j++;
+      while (j < n && src[j] != ']')
+        j += src[j] == '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (i < n && src[i] == '(') {
+      size_t j = group_end(src, i, n);
+      if (j == n)
+        return 0;
+      i = j;
+      continue;
+    }
+    if (i < n && src[i] != '|')
+      continue;
+    /* the alternative src[alt..i) */
+    const char *a = src + alt;
+    size_t len = i - alt, atom = 0;
+    uint32_t f = 0;
+    if (len >= 6 && strncmp(a, "\\p{Lu}", 6) == 0) {
+      f = icase ? STG_TF_WORD : STG_TF_CAP | STG_TF_WORD, atom = 6;
+    } else if (len >= 5 && (strncmp(a, "\\p{L}", 5) == 0)) {
+      f = STG_TF_WORD, atom = 5;
+    } else if (len >= 6 && strncmp(a, "\\p{Ll}", 6) == 0) {
+      f = STG_TF_WORD, atom = 6;
+    } else if (len >= 5 && strncmp(a, "[A-Z]", 5) == 0) {
+      f = icase ? STG_TF_WORD : STG_TF_CAP | STG_TF_WORD, atom = 5;
+    } else if (len >= 5 && (strncmp(a, "[a-z]", 5) == 0)) {
+      f = STG_TF_WORD, atom = 5;
+    } else if (len >= 8 && (strncmp(a, "[A-Za-z]", 8) == 0 || strncmp(a, "[a-zA-Z]", 8) == 0)) {
+      f = STG_TF_WORD, atom = 8;
+    } else if (len >= 1 && g_ascii_isalpha(a[0])) {
+      f = g_ascii_isupper(a[0]) && !icase ? STG_TF_CAP | STG_TF_WORD : STG_TF_WORD, atom = 1;
+    } else if (len >= 2 && a[0] == '(' && !(a[1] == '?' && (len < 3 || a[2] != ':'))) {
+      size_t close = group_end(a, 0, len), inner = a[1] == '?' ? 3 : 1;
+      if (close < len)
+        f = regex_need(a + inner, close - inner, icase), atom = close + 1;
+    }
+    if (f && optional_after(a, atom, len))
+      f = 0;
+    need &= f;
+    if (!need)
+      return 0;
+    alt = i + 1;
+  }
+  return need;
+}
+
+/* The words of a regex that is only an alternation of ASCII letters and digits
+ * (`/(al|el|Al|El|ul|Abu)/`), as one NUL-separated string in *out; FALSE otherwise. Such a
+ * regex becomes word predicates: found by the word index, triggers a rule like any word. */
+static gboolean regex_literals(const char *src, GString *out) {
+  size_t n = strlen(src);
+  if (n >= 2 && src[0] == '(' && group_end(src, 0, n) == n - 1) {
+    size_t inner = strncmp(src, "(?:", 3) == 0 ? 3 : 1;
+    if (src[1] == '?' && inner == 1)
+      return FALSE;
+    src += inner;
+    n -= inner + 1;
+  }
+  g_string_truncate(out, 0);
+  size_t word = 0;
+  for (size_t i = 0; i <= n; i++) {
+    if (i == n || src[i] == '|') {
+      if (word == 0)
+        return FALSE;
+      g_string_append_c(out, '\0');
+      word = 0;
+    } else if (g_ascii_isalnum(src[i])) {
+      g_string_append_c(out, src[i]);
+      word++;
+    } else {
+      return FALSE;
+    }
+  }
+  return n > 0;
+}
+
 static uint32_t regex_index(builder *b, const stg_pat *pat) {
   char *key = g_strdup_printf("%c/%s", pat->icase ? 'i' : '-', pat->text);
   gpointer v = g_hash_table_lookup(b->regex_of, key);
@@ -415,7 +538,8 @@ static uint32_t regex_index(builder *b, const stg_pat *pat) {
     g_free(key);
     return GPOINTER_TO_UINT(v) - 1;
   }
-  stg_regex r = {intern(b, pat->text), (uint32_t)pat->icase};
+  stg_regex r = {intern(b, pat->text), (uint32_t)pat->icase,
+                 regex_need(pat->text, strlen(pat->text), pat->icase)};
   g_array_append_val(b->regexes, r);
   g_hash_table_insert(b->regex_of, key, GUINT_TO_POINTER(b->regexes->len));
   return b->regexes->len - 1;
@@ -452,10 +576,29 @@ static gboolean one_token_preds(builder *b, const stg_pat *pat) {
     if (d.a == STG_NONE)
       return FALSE;
     break;
-  case STG_PAT_REGEX:
+  case STG_PAT_REGEX: {
+    GString *lits = g_string_new(NULL);
+    gboolean words = regex_literals(pat->text, lits);
+    for (size_t at = 0; words && at < lits->len; at += strlen(lits->str + at) + 1)
+      words = tokenize(b, lits->str + at) == 1 && b->toks.tok[0].start == 0 &&
+              b->toks.tok[0].end == strlen(lits->str + at);
+    if (words) {
+      for (size_t at = 0; at < lits->len; at += strlen(lits->str + at) + 1) {
+        const char *w = lits->str + at;
+        tokenize(b, w);
+        d.kind = STG_PRED_WORD;
+        d.a = token_word(b, w, 0);
+        d.b = pat->icase ? 0 : token_exact(b, w, 0);
+        g_array_append_val(b->preds, d);
+      }
+      g_string_free(lits, TRUE);
+      return TRUE;
+    }
+    g_string_free(lits, TRUE);
     d.kind = STG_PRED_REGEX;
     d.a = regex_index(b, pat);
     break;
+  }
   case STG_PAT_SHAPE:
     d.kind = STG_PRED_SHAPE;
     d.a = shape_mask(pat->shape);
@@ -729,7 +872,7 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
   case STG_PAT_ANY: {
     uint32_t first = b->preds->len;
     one_token_preds(b, pat);
-    emit(b, STG_OP_PRED, first, 1, 0);
+    emit(b, STG_OP_PRED, first, b->preds->len - first, 0);
     return;
   }
   case STG_PAT_NOT: {
@@ -864,12 +1007,15 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
 
 typedef struct trig_sets {
   GArray *word, *cls, *label; /* pair (key, rule) */
+  GArray *shape;              /* pair (mask, rule) */
 } trig_sets;
 
-/* Walks the epsilon closure from `pc` and records what can consume the first token. Returns
- * FALSE if the rule may start anywhere (a wildcard, regex, shape, negation, or empty match). */
-static gboolean first_set(const stancetag_program *p, uint32_t pc, GArray *out_word,
-                          GArray *out_cls, GArray *out_label, uint32_t rule) {
+/* Walks the epsilon closure from `pc` and records what can consume the first token: words,
+ * classes, labels and token shapes (a regex's known flags). Returns FALSE if the rule may
+ * start anywhere (a wildcard, a regex or shape of unknown flags, a negation, an empty
+ * match). */
+static gboolean first_set(const stancetag_program *p, uint32_t pc, trig_sets *out,
+                          uint32_t rule) {
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   guint8 *seen = g_new0(guint8, p->n_code);
   gboolean ok = TRUE;
@@ -892,17 +1038,24 @@ static gboolean first_set(const stancetag_program *p, uint32_t pc, GArray *out_w
       for (uint32_t k = 0; k < in->b; k++) {
         const stg_pred *d = &p->preds[in->a + k];
         pair e = {d->a, rule};
-        if (d->kind == STG_PRED_WORD)
-          g_array_append_val(out_word, e);
-        else if (d->kind == STG_PRED_CLASS)
-          g_array_append_val(out_cls, e);
-        else
-          ok = FALSE;
+        if (d->kind == STG_PRED_WORD) {
+          g_array_append_val(out->word, e);
+        } else if (d->kind == STG_PRED_CLASS) {
+          g_array_append_val(out->cls, e);
+        } else {
+          e.a = d->kind == STG_PRED_REGEX   ? p->regexes[d->a].need
+                : d->kind == STG_PRED_SHAPE ? d->a
+                                            : 0;
+          if (e.a)
+            g_array_append_val(out->shape, e);
+          else
+            ok = FALSE;
+        }
       }
       break;
     case STG_OP_ANNOT: {
       pair e = {in->a, rule};
-      g_array_append_val(out_label, e);
+      g_array_append_val(out->label, e);
       break;
     }
     case STG_OP_SPLIT:
@@ -959,22 +1112,96 @@ static int cmp_rule_order(gconstpointer x, gconstpointer y, gpointer data) {
   return a < c ? -1 : a > c;
 }
 
+/* Does every path from `pc` pass a sentence-start anchor before consuming anything? */
+static gboolean starts_anchored(const stancetag_program *p, uint32_t pc) {
+  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  guint8 *seen = g_new0(guint8, p->n_code);
+  gboolean ok = TRUE;
+  g_array_append_val(stack, pc);
+  while (stack->len && ok) {
+    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
+    g_array_set_size(stack, stack->len - 1);
+    if (seen[at])
+      continue;
+    seen[at] = 1;
+    const stg_inst *in = &p->code[at];
+    uint32_t next[2];
+    int n = 0;
+    switch (in->op) {
+    case STG_OP_BOS:
+      break;
+    case STG_OP_PRED:
+    case STG_OP_ANNOT:
+    case STG_OP_MATCH:
+      ok = FALSE;
+      break;
+    case STG_OP_SPLIT:
+      next[n++] = in->a;
+      next[n++] = in->b;
+      break;
+    case STG_OP_JMP:
+      next[n++] = in->a;
+      break;
+    default:
+      next[n++] = at + 1;
+      break;
+    }
+    for (int i = 0; i < n; i++)
+      g_array_append_val(stack, next[i]);
+  }
+  g_array_free(stack, TRUE);
+  g_free(seen);
+  return ok;
+}
+
+/* Shape triggers ordered by the phase of their rule, then rule and mask. */
+static int cmp_shape_trig(gconstpointer x, gconstpointer y, gpointer data) {
+  const stancetag_program *p = data;
+  const pair *a = x, *c = y;
+  if (p->rules[a->b].phase != p->rules[c->b].phase)
+    return p->rules[a->b].phase < p->rules[c->b].phase ? -1 : 1;
+  if (a->b != c->b)
+    return a->b < c->b ? -1 : 1;
+  return a->a < c->a ? -1 : a->a > c->a;
+}
+
 static void build_triggers(stancetag_program *p) {
   trig_sets t = {g_array_new(FALSE, FALSE, sizeof(pair)), g_array_new(FALSE, FALSE, sizeof(pair)),
-                 g_array_new(FALSE, FALSE, sizeof(pair))};
+                 g_array_new(FALSE, FALSE, sizeof(pair)), g_array_new(FALSE, FALSE, sizeof(pair))};
   GArray *trig = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *anyw = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   uint32_t *order = g_new(uint32_t, p->n_rules + 1);
   for (uint32_t r = 0; r < p->n_rules; r++) {
     order[r] = r;
-    guint w0 = t.word->len, c0 = t.cls->len, l0 = t.label->len;
-    if (!first_set(p, p->rules[r].pc, t.word, t.cls, t.label, r)) {
+    p->rules[r].anchored = starts_anchored(p, p->rules[r].pc);
+    guint w0 = t.word->len, c0 = t.cls->len, l0 = t.label->len, s0 = t.shape->len;
+    if (!first_set(p, p->rules[r].pc, &t, r)) {
       g_array_set_size(t.word, w0);
       g_array_set_size(t.cls, c0);
       g_array_set_size(t.label, l0);
+      g_array_set_size(t.shape, s0);
       p->rules[r].anywhere = 1;
     }
   }
+  /* shape triggers: in phase order, without repeats; shape_off[ph] is phase ph's first */
+  g_array_sort_with_data(t.shape, cmp_shape_trig, p);
+  GArray *shape = g_array_new(FALSE, FALSE, sizeof(stg_shape_trig));
+  for (guint i = 0; i < t.shape->len; i++) {
+    const pair *e = &g_array_index(t.shape, pair, i);
+    if (i && memcmp(e, &g_array_index(t.shape, pair, i - 1), sizeof *e) == 0)
+      continue;
+    stg_shape_trig st = {e->a, e->b};
+    g_array_append_val(shape, st);
+  }
+  p->n_shape_off = p->n_phases + 2;
+  p->shape_off = g_new0(uint32_t, p->n_shape_off);
+  for (uint32_t ph = 0, i = 0; ph < p->n_shape_off; ph++) {
+    while (i < shape->len && p->rules[g_array_index(shape, stg_shape_trig, i).rule].phase < ph)
+      i++;
+    p->shape_off[ph] = i;
+  }
+  p->n_shape_trig = shape->len;
+  p->shape_trig = (stg_shape_trig *)(void *)g_array_free(shape, FALSE);
   p->word_trig_off = offsets_from_pairs(t.word, p->n_words + 1, trig, &p->n_word_trig_off);
   p->class_trig_off = offsets_from_pairs(t.cls, p->n_classes, trig, &p->n_class_trig_off);
   p->label_trig_off = offsets_from_pairs(t.label, p->n_labels, trig, &p->n_label_trig_off);
@@ -1002,6 +1229,7 @@ static void build_triggers(stancetag_program *p) {
   g_array_free(t.word, TRUE);
   g_array_free(t.cls, TRUE);
   g_array_free(t.label, TRUE);
+  g_array_free(t.shape, TRUE);
 }
 
 /* ---- predicate sets -------------------------------------------------------------------- */
@@ -1025,17 +1253,18 @@ static void sort_pred_sets(stancetag_program *p) {
 
 /* ---- requirements ---------------------------------------------------------------------- */
 
-/* Marks the instructions of a rule's main code reachable from `pc` without passing `avoid`
- * (look-around sub-programs are not entered). Returns 1 if MATCH is reachable. */
-static int reach(const stancetag_program *p, uint32_t pc, uint32_t avoid, guint8 *seen,
-                 GArray *stack, GArray *out) {
+/* Marks the instructions of a rule's main code reachable from `pc` without passing `avoid` or
+ * an instruction marked in `avoid_set` (look-around sub-programs are not entered). Returns 1
+ * if MATCH is reachable. */
+static int reach(const stancetag_program *p, uint32_t pc, uint32_t avoid, const guint8 *avoid_set,
+                 guint8 *seen, GArray *stack, GArray *out) {
   int match = 0;
   g_array_set_size(stack, 0);
   g_array_append_val(stack, pc);
   while (stack->len) {
     uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
     g_array_set_size(stack, stack->len - 1);
-    if (at == avoid || seen[at])
+    if (at == avoid || seen[at] || (avoid_set && avoid_set[at]))
       continue;
     seen[at] = 1;
     if (out)
@@ -1172,54 +1401,102 @@ static void order_groups(const stancetag_program *p, GArray *req, guint from) {
   g_free(done);
 }
 
+/* Is group `g` already among the groups req[from..]? */
+static gboolean group_known(const GArray *req, guint from, const GArray *g) {
+  const uint32_t *v = (const uint32_t *)(void *)req->data;
+  for (guint i = from; i < req->len;) {
+    guint j = i;
+    while (v[j] != STG_NONE)
+      j++;
+    if (j - i == g->len && memcmp(v + i, g->data, g->len * sizeof(uint32_t)) == 0)
+      return TRUE;
+    i = j + 1;
+  }
+  return FALSE;
+}
+
 /* Each rule's requirements: groups of consuming instructions, one of which every match must
- * use. A group comes from an instruction X that every path to MATCH passes through: X itself
- * when it consumes ("opposes"), else the instructions that can come first after it (the
- * alternatives of `cue:(SUPPORT_V | OPPOSE_V | STANCE_CUE)`). A sentence in which no
- * instruction of some group can match (no such word, class member or annotation) cannot match
- * the rule, so the scanner skips it without running the VM: a sentence with a cue but no
- * target costs the stance rules nothing. Stored in req[] as instruction indexes, each group
- * ended by STG_NONE. Very large rules get no requirements (compile time bound). */
+ * use. A sentence in which no instruction of some group can match (no such word, class member
+ * or annotation) cannot match the rule, so the scanner skips it without running the VM: a
+ * sentence with a cue but no target costs the stance rules nothing. Groups come from:
+ *  - a label L whose annotations every match consumes: MATCH cannot be reached around all the
+ *    ANNOT instructions of L (`PREP ACTOR | ACTOR /'s/` needs an ACTOR); the group is one of
+ *    them, as the scanner tests labels only;
+ *  - an instruction X that every path to MATCH passes through: X itself when it consumes
+ *    ("opposes"), else the instructions that can come first after it (the alternatives of
+ *    `cue:(SUPPORT_V | OPPOSE_V | STANCE_CUE)`). Consumers are tried before branch points, so
+ *    a long repetition (`_{1,40}`) does not use up the tries before the words after it.
+ * Stored in req[] as instruction indexes, each group ended by STG_NONE. Very large rules get no
+ * requirements (compile time bound). */
 static void build_requirements(stancetag_program *p) {
-  enum { MAX_REACH = 4096, MAX_TRIES = 128, MAX_GROUPS = 8, MAX_GROUP = 64 };
+  enum { MAX_REACH = 4096, MAX_TRIES = 256, MAX_GROUPS = 8, MAX_GROUP = 64 };
   GArray *req = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *group = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  GArray *labels = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+  guint8 *avoid = g_new0(guint8, p->n_code ? p->n_code : 1);
   const uint32_t end = STG_NONE;
   p->n_req_off = p->n_rules + 1;
   p->req_off = g_new0(uint32_t, p->n_req_off);
   for (uint32_t r = 0; r < p->n_rules; r++) {
+    const uint32_t pc = p->rules[r].pc;
     p->req_off[r] = req->len;
     g_array_set_size(all, 0);
-    reach(p, p->rules[r].pc, STG_NONE, seen, stack, all);
+    reach(p, pc, STG_NONE, NULL, seen, stack, all);
+    const uint32_t *v = (const uint32_t *)(void *)all->data;
     for (guint i = 0; i < all->len; i++)
-      seen[g_array_index(all, uint32_t, i)] = 0;
+      seen[v[i]] = 0;
     if (all->len > MAX_REACH)
       continue;
-    guint tries = 0, groups = 0;
-    for (guint i = 0; i < all->len && tries < MAX_TRIES && groups < MAX_GROUPS; i++) {
-      uint32_t x = g_array_index(all, uint32_t, i);
-      uint32_t op = p->code[x].op;
-      if (op == STG_OP_MATCH || (op != STG_OP_SPLIT && op != STG_OP_JMP &&
-                                 !presence_testable(p, &p->code[x])))
+    guint groups = 0, tries = 0;
+    /* Labels every match needs. */
+    g_array_set_size(labels, 0);
+    for (guint i = 0; i < all->len && groups < MAX_GROUPS && tries < MAX_TRIES; i++) {
+      const stg_inst *in = &p->code[v[i]];
+      gboolean done = in->op != STG_OP_ANNOT;
+      for (guint k = 0; k < labels->len && !done; k++)
+        done = g_array_index(labels, uint32_t, k) == in->a;
+      if (done)
         continue;
+      g_array_append_val(labels, in->a);
       tries++;
-      g_array_set_size(group, 0);
-      gboolean ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
-      clear_seen(seen, visited);
-      if (!ok || group->len == 0 || group->len > MAX_GROUP)
-        continue;
-      int via_other = reach(p, p->rules[r].pc, x, seen, stack, NULL);
       for (guint k = 0; k < all->len; k++)
-        seen[g_array_index(all, uint32_t, k)] = 0;
-      if (via_other)
+        avoid[v[k]] = p->code[v[k]].op == STG_OP_ANNOT && p->code[v[k]].a == in->a;
+      int around = reach(p, pc, STG_NONE, avoid, seen, stack, NULL);
+      for (guint k = 0; k < all->len; k++)
+        seen[v[k]] = avoid[v[k]] = 0;
+      if (around)
         continue;
-      g_array_append_vals(req, group->data, group->len);
+      g_array_append_val(req, v[i]);
       g_array_append_val(req, end);
       groups++;
+    }
+    /* Instructions every match passes: consumers first (pass 0), then branch points. */
+    for (int pass = 0; pass < 2; pass++) {
+      for (guint i = 0; i < all->len && tries < MAX_TRIES && groups < MAX_GROUPS; i++) {
+        uint32_t x = v[i];
+        uint32_t op = p->code[x].op;
+        gboolean branch = op == STG_OP_SPLIT || op == STG_OP_JMP;
+        if (pass == 0 ? op != STG_OP_PRED || !presence_testable(p, &p->code[x]) : !branch)
+          continue;
+        tries++;
+        g_array_set_size(group, 0);
+        gboolean ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
+        clear_seen(seen, visited);
+        if (!ok || group->len == 0 || group->len > MAX_GROUP)
+          continue;
+        int via_other = reach(p, pc, x, NULL, seen, stack, NULL);
+        for (guint k = 0; k < all->len; k++)
+          seen[v[k]] = 0;
+        if (via_other || group_known(req, p->req_off[r], group))
+          continue;
+        g_array_append_vals(req, group->data, group->len);
+        g_array_append_val(req, end);
+        groups++;
+      }
     }
     order_groups(p, req, p->req_off[r]);
   }
@@ -1230,14 +1507,17 @@ static void build_requirements(stancetag_program *p) {
   g_array_free(all, TRUE);
   g_array_free(visited, TRUE);
   g_array_free(group, TRUE);
+  g_array_free(labels, TRUE);
   g_free(seen);
+  g_free(avoid);
 }
 
 /* ---- first consumers ------------------------------------------------------------------- */
 
 /* Each rule's first consuming instructions (first_consumers), which the scanner tests before
  * starting the VM (stg_vm_first_step). A list holding STG_NONE means "cannot tell" (an empty
- * match, too many alternatives): the VM always runs. */
+ * match, too many alternatives, or only the unconstrained annotations that triggered the rule):
+ * the VM always runs. */
 static void build_first(stancetag_program *p) {
   enum { MAX_FIRST = 64 };
   GArray *out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -1252,7 +1532,13 @@ static void build_first(stancetag_program *p) {
     p->first_off[r] = from;
     gboolean ok = first_consumers(p, p->rules[r].pc, FALSE, seen, stack, visited, out);
     clear_seen(seen, visited);
-    if (!ok || out->len - from > MAX_FIRST) {
+    /* Annotations without constraints are what triggered the rule: nothing to test. */
+    gboolean trivial = TRUE;
+    for (guint k = from; k < out->len && trivial; k++) {
+      const stg_inst *in = &p->code[g_array_index(out, uint32_t, k)];
+      trivial = in->op == STG_OP_ANNOT && in->c == 0;
+    }
+    if (!ok || trivial || out->len - from > MAX_FIRST) {
       g_array_set_size(out, from);
       g_array_append_val(out, unknown);
     }

@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 8u
+#define FORMAT_VERSION 9u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -50,26 +50,30 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     p->hash[2 * i] = (uint32_t)(h >> 32) | 1u;
     p->hash[2 * i + 1] = w;
   }
-  /* Per word and per label: the phases (bit min(phase, 31)) in which it triggers a rule, so
-   * the scanner skips the trigger lists of a token in the other phases with one test. */
-  g_free(p->word_phases);
-  g_free(p->label_phases);
-  p->word_phases = g_new0(uint32_t, p->n_words + 1);
-  p->label_phases = g_new0(uint32_t, p->n_labels + 1);
-#define PHASE_BIT(r) (1u << (p->rules[r].phase < 31 ? p->rules[r].phase : 31))
+  /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
+   * scanner reads one list per token. */
+  g_free(p->wtrig_off);
+  g_free(p->wtrig);
+  p->wtrig_off = g_new0(uint32_t, p->n_words + 2);
+  GArray *wt = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   for (uint32_t w = 1; w <= p->n_words; w++) {
-    for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++)
-      p->word_phases[w] |= PHASE_BIT(p->trig[k]);
+    guint from = wt->len;
+    p->wtrig_off[w] = from;
+    g_array_append_vals(wt, p->trig + p->word_trig_off[w],
+                        p->word_trig_off[w + 1] - p->word_trig_off[w]);
     for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
       uint32_t cls = p->members[m].cls;
-      for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++)
-        p->word_phases[w] |= PHASE_BIT(p->trig[k]);
+      for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++) {
+        gboolean dup = FALSE;
+        for (guint j = from; j < wt->len && !dup; j++)
+          dup = g_array_index(wt, uint32_t, j) == p->trig[k];
+        if (!dup)
+          g_array_append_val(wt, p->trig[k]);
+      }
     }
   }
-  for (uint32_t l = 0; l < p->n_labels; l++)
-    for (uint32_t k = p->label_trig_off[l]; k < p->label_trig_off[l + 1]; k++)
-      p->label_phases[l] |= PHASE_BIT(p->trig[k]);
-#undef PHASE_BIT
+  p->wtrig_off[p->n_words + 1] = wt->len;
+  p->wtrig = (uint32_t *)(void *)g_array_free(wt, FALSE);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])
@@ -101,8 +105,8 @@ void stg_prog_free(stancetag_program *p) {
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
   g_free(p->hash);
-  g_free(p->word_phases);
-  g_free(p->label_phases);
+  g_free(p->wtrig_off);
+  g_free(p->wtrig);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])
@@ -147,6 +151,7 @@ int stg_prog_validate(const stancetag_program *p) {
       !offsets_ok(p->label_trig_off, p->n_label_trig_off, p->n_labels + 1, p->n_trig) ||
       !offsets_ok(p->phase_off, p->n_phase_off, p->n_phases + 2, p->n_phase_rules) ||
       !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw) ||
+      !offsets_ok(p->shape_off, p->n_shape_off, p->n_phases + 2, p->n_shape_trig) ||
       !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req) ||
       !offsets_ok(p->first_off, p->n_first_off, p->n_rules + 1, p->n_first))
     return -1;
@@ -171,6 +176,9 @@ int stg_prog_validate(const stancetag_program *p) {
       return -1;
   for (uint32_t i = 0; i < p->n_anyw; i++)
     if (p->anyw[i] >= p->n_rules)
+      return -1;
+  for (uint32_t i = 0; i < p->n_shape_trig; i++)
+    if (p->shape_trig[i].rule >= p->n_rules)
       return -1;
   for (uint32_t i = 0; i < p->n_classes; i++)
     if (!str_ok(p, p->classes[i].name) ||

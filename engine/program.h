@@ -108,6 +108,8 @@ typedef struct stg_entity {
 typedef struct stg_regex {
   uint32_t source; /* string */
   uint32_t icase;
+  uint32_t need;   /* STG_TF_* flags every token it matches has (compile.c: regex_need); a
+                      token without them is refused before the regex runs */
 } stg_regex;
 
 typedef enum stg_rule_kind {
@@ -126,9 +128,16 @@ typedef struct stg_rule {
   uint32_t act, n_act;   /* actions[] range (rules) */
   uint32_t attr, n_attr; /* attrs[] range (span alternatives: id and attributes) */
   uint32_t anywhere;     /* 1: no trigger; try at every token */
+  uint32_t anchored;     /* 1: every match starts at the sentence start (`^ ...`) */
   uint32_t group;        /* overlap group: rules compete only within a group (span label or
                             the rule itself) */
 } stg_rule;
+
+/* A rule whose first token is known by its shape only (`/\p{Lu}.../`, `@cap`): tried at the
+ * tokens having every flag of `mask`. */
+typedef struct stg_shape_trig {
+  uint32_t mask, rule;
+} stg_shape_trig;
 
 typedef enum stg_pact_kind {
   STG_PA_STANCE = 1,
@@ -203,6 +212,8 @@ typedef struct stg_expect_rec {
   X(phase_off, uint32_t)   /* per phase + 1: phase_rules[] start */                              \
   X(anywhere, uint32_t)    /* per phase + 1 offsets into anyw[] */                               \
   X(anyw, uint32_t)                                                                              \
+  X(shape_off, uint32_t) /* per phase + 1 offsets into shape_trig[] */                           \
+  X(shape_trig, stg_shape_trig)                                                                  \
   X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
   X(req, uint32_t)     /* groups of instructions (each ended by STG_NONE) of which a sentence  \
                           must be able to satisfy one per group (compile.c) */                   \
@@ -225,7 +236,8 @@ struct stancetag_program {
   uint32_t *hash;    /* open addressing, 2 per slot: hash tag (0 empty), word id */
   uint32_t hash_mask;
   GRegex **re;       /* compiled regexes[] */
-  uint32_t *word_phases, *label_phases; /* phase bits (min(phase, 31)) a word or label triggers */
+  uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
+                                  classes (word_trig_off and class_trig_off merged) */
 };
 
 /* String pool helpers for the compiler. */

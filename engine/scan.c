@@ -42,6 +42,8 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
   s->rule_res = g_new0(guint8, program->n_rules + 1);
   s->rule_last = g_new0(uint32_t, program->n_rules + 1);
+  s->n_pending = program->n_phases + 1;
+  s->pending = g_new0(stg_cvec, s->n_pending);
   *scratch = s;
   return STANCETAG_OK;
 }
@@ -79,6 +81,9 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->rule_chk);
   g_free(s->rule_res);
   g_free(s->rule_last);
+  for (uint32_t i = 0; i < s->n_pending; i++)
+    g_free(s->pending[i].v);
+  g_free(s->pending);
   g_free(s);
 }
 
@@ -162,7 +167,26 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
 
 /* ---- annotations ----------------------------------------------------------------------- */
 
-static uint32_t add_ann(stancetag_scratch *s, stg_ann a) {
+static inline void cvec_push(stg_cvec *c, uint64_t x) {
+  if (c->n == c->cap) {
+    c->cap = c->cap ? 2 * c->cap : 64;
+    c->v = g_renew(uint64_t, c->v, c->cap);
+  }
+  c->v[c->n++] = x;
+}
+
+/* Rule `r` is triggered at token `start`: it becomes a candidate of its phase. */
+static inline void trigger(stancetag_scratch *s, uint32_t r, uint32_t start) {
+  cvec_push(&s->pending[s->prog->rules[r].phase], ((uint64_t)r << 32) | start);
+}
+
+/* Adds an annotation made in phase `phase` (0: gazetteer); the rules of later phases that its
+ * label triggers become candidates. */
+static uint32_t add_ann(stancetag_scratch *s, stg_ann a, uint32_t phase) {
+  const stancetag_program *p = s->prog;
+  for (uint32_t k = p->label_trig_off[a.label]; k < p->label_trig_off[a.label + 1]; k++)
+    if (p->rules[p->trig[k]].phase > phase)
+      trigger(s, p->trig[k], a.start);
   if (a.end - a.start > s->max_ann_len)
     s->max_ann_len = a.end - a.start;
   s->label_seen[a.label] = s->sent_stamp;
@@ -264,7 +288,7 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
       const stg_entity *en = &p->entities[s->best_ent[l]];
       stg_ann a = {i, s->best_end[l], l, en->id, en->attr, en->n_attr, 0, STG_NONE, STG_NONE,
                    STG_NONE};
-      add_ann(s, a);
+      add_ann(s, a, 0);
       s->label_free[l] = s->best_end[l];
     }
   }
@@ -272,10 +296,11 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
 
 /* ---- rule requirements ----------------------------------------------------------------- */
 
-/* Starts a sentence: records which words and classes occur in it. Labels are recorded as
- * annotations are added. */
-static void mark_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
-                          uint32_t se) {
+/* Starts a sentence: records which words and classes occur in it (labels are recorded as
+ * annotations are added), and makes the rules its words and token shapes trigger candidates
+ * of their phases. */
+static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
+                           uint32_t se) {
   if (++s->sent_stamp == 0) {
     memset(s->word_seen, 0, (p->n_words + 1) * sizeof(uint32_t));
     memset(s->class_seen, 0, (p->n_classes + 1) * sizeof(uint32_t));
@@ -283,9 +308,20 @@ static void mark_sentence(const stancetag_program *p, stancetag_scratch *s, uint
     s->sent_stamp = 1;
   }
   uint32_t st = s->sent_stamp;
+  const uint32_t n_shape = p->n_shape_trig;
   for (uint32_t i = sb; i < se; i++) {
+    if (n_shape) { /* rules led by a token shape (`/\p{Lu}.../`) */
+      uint32_t f = s->toks.tok[i].flags;
+      for (uint32_t k = 0; k < n_shape; k++)
+        if ((f & p->shape_trig[k].mask) == p->shape_trig[k].mask)
+          trigger(s, p->shape_trig[k].rule, i);
+    }
     uint32_t w = s->wid[i];
-    if (!w || s->word_seen[w] == st)
+    if (!w)
+      continue;
+    for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
+      trigger(s, p->wtrig[k], i);
+    if (s->word_seen[w] == st)
       continue;
     s->word_seen[w] = st;
     for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++)
@@ -327,13 +363,19 @@ static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint3
 
 /* ---- rules ----------------------------------------------------------------------------- */
 
-/* Candidates come token by token, so a repeat of (rule, start) (a word that triggers a rule
- * both itself and through its class) is always the rule's last one: no sort needed. */
-static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start) {
+/* Makes (rule, start) a candidate of the phase if the sentence can satisfy the rule. A rule's
+ * candidates mostly come in start order, so a repeat (a word and an annotation both
+ * triggering it) is its last one; when one comes out of order, they are sorted later. */
+static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start, uint32_t sb) {
   if (s->rule_chk[rule] == s->chk_stamp ? !s->rule_res[rule] : !rule_possible(s->prog, s, rule))
     return;
-  if (s->rule_last[rule] == start + 1)
+  if (start != sb && s->prog->rules[rule].anchored)
     return;
+  uint32_t last = s->rule_last[rule];
+  if (last == start + 1)
+    return;
+  if (last > start + 1)
+    s->cand_unsorted = 1;
   s->rule_last[rule] = start + 1;
   uint64_t c = ((uint64_t)rule << 32) | start;
   if (s->n_cand == s->cap_cand) {
@@ -343,46 +385,52 @@ static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start)
   s->cand[s->n_cand++] = c;
 }
 
+static int cmp_u64(const void *x, const void *y) {
+  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* The candidates of a phase: the rules triggered so far in the sentence (start_sentence,
+ * add_ann), and the trigger-less rules at every token, each kept if the sentence with its
+ * annotations so far can satisfy the rule (rule_possible). */
 static void collect_candidates(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
                                uint32_t sb, uint32_t se) {
   s->n_cand = 0;
+  s->cand_unsorted = 0;
   if (++s->chk_stamp == 0) {
     memset(s->rule_chk, 0, (p->n_rules + 1) * sizeof(uint32_t));
     s->chk_stamp = 1;
   }
-  /* Rules without a trigger are tried at every token: only those the sentence can satisfy. */
+  stg_cvec *pend = &s->pending[phase];
+  for (size_t k = 0; k < pend->n; k++)
+    add_cand(s, (uint32_t)(pend->v[k] >> 32), (uint32_t)pend->v[k], sb);
+  pend->n = 0;
+  /* Rules without a trigger are tried at every token (anchored ones at the sentence start
+   * only): only those the sentence can satisfy. */
   g_array_set_size(s->anyw_ok, 0);
-  for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++)
-    if (rule_possible(p, s, p->anyw[k]))
-      g_array_append_val(s->anyw_ok, p->anyw[k]);
-  const guint n_anyw = s->anyw_ok->len;
-  const uint32_t bit = 1u << (phase < 31 ? phase : 31);
-  for (uint32_t i = sb; i < se; i++) {
-    uint32_t w = s->wid[i];
-    if (w && (p->word_phases[w] & bit)) {
-      for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++)
-        if (p->rules[p->trig[k]].phase == phase)
-          add_cand(s, p->trig[k], i);
-      for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
-        uint32_t cls = p->members[m].cls;
-        for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++)
-          if (p->rules[p->trig[k]].phase == phase)
-            add_cand(s, p->trig[k], i);
-      }
-    }
-    for (uint32_t a = s->head[i]; a != STG_NONE; a = g_array_index(s->ann, stg_ann, a).next) {
-      uint32_t l = g_array_index(s->ann, stg_ann, a).label;
-      if (!(p->label_phases[l] & bit))
-        continue;
-      for (uint32_t k = p->label_trig_off[l]; k < p->label_trig_off[l + 1]; k++)
-        if (p->rules[p->trig[k]].phase == phase)
-          add_cand(s, p->trig[k], i);
-    }
-    for (guint k = 0; k < n_anyw; k++)
-      add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i);
+  for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++) {
+    uint32_t r = p->anyw[k];
+    if (!rule_possible(p, s, r))
+      continue;
+    if (p->rules[r].anchored)
+      add_cand(s, r, sb, sb);
+    else
+      g_array_append_val(s->anyw_ok, r);
   }
+  const guint n_anyw = s->anyw_ok->len;
+  for (uint32_t i = sb; n_anyw && i < se; i++)
+    for (guint k = 0; k < n_anyw; k++)
+      add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i, sb);
   for (size_t k = 0; k < s->n_cand; k++) /* reset the repeat marks for the next phase */
     s->rule_last[s->cand[k] >> 32] = 0;
+  if (s->cand_unsorted) {
+    qsort(s->cand, s->n_cand, sizeof(uint64_t), cmp_u64);
+    size_t w = 0;
+    for (size_t k = 0; k < s->n_cand; k++)
+      if (!w || s->cand[k] != s->cand[w - 1])
+        s->cand[w++] = s->cand[k];
+    s->n_cand = w;
+  }
 }
 
 static int cmp_match(const void *x, const void *y, void *data) {
@@ -734,7 +782,7 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
     uint32_t sb = sent->first, se = sent->last;
     if (sb >= se)
       continue;
-    mark_sentence(p, s, sb, se);
+    start_sentence(p, s, sb, se);
     gazetteer(p, s, sb, se);
     guint rec0 = s->recs->len;
     for (uint32_t ph = 1; ph <= p->n_phases; ph++) {
@@ -742,7 +790,7 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
       run_phase(p, s, ph, (uint32_t)si, sb, se, new_anns);
       for (guint k = 0; k < new_anns->len; k++)
         if (!entity_repeat(p, s, &g_array_index(new_anns, stg_ann, k)))
-          add_ann(s, g_array_index(new_anns, stg_ann, k));
+          add_ann(s, g_array_index(new_anns, stg_ann, k), ph);
     }
     dedupe_stances(p, s, rec0);
   }

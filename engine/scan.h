@@ -76,6 +76,12 @@ typedef struct stg_wcache {
 } stg_wcache;
 #define STG_WCACHE_BITS 12
 
+/* A growable vector of candidates. */
+typedef struct stg_cvec {
+  uint64_t *v;
+  size_t n, cap;
+} stg_cvec;
+
 struct stancetag_scratch {
   const stancetag_program *prog;
   gint busy;
@@ -100,6 +106,9 @@ struct stancetag_scratch {
   /* rule matching */
   uint64_t *cand;   /* (rule << 32 | start) candidates of the phase (a plain array: hot) */
   size_t n_cand, cap_cand;
+  int cand_unsorted; /* a rule's candidates came out of start order: sort and unique them */
+  stg_cvec *pending; /* per phase: triggered (rule << 32 | start), not yet checked */
+  uint32_t n_pending;
   GArray *anyw_ok;  /* trigger-less rules of the phase the sentence can satisfy */
   GArray *matches;  /* stg_match */
   GArray *capbuf;   /* uint32_t */

@@ -53,6 +53,9 @@ int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg
 static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
   stancetag_scratch *s = c->s;
   const stg_token *t = &s->toks.tok[tok];
+  uint32_t need = c->p->regexes[re].need;
+  if ((t->flags & need) != need) /* `\p{Lu}...` at a lower-case word: no lookup */
+    return 0;
   /* Results are cached per distinct token text (never computed per occurrence), and the
    * token's entry is remembered so other regexes at the same token skip the hash lookup. The
    * table is only emptied between documents (scan.c), so the remembered entries stay valid. */
@@ -136,6 +139,8 @@ int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
   const stg_pred *d = &c->p->preds[in->a];
   uint32_t n = in->b, k = 0;
   int any = 0;
+  if (n == 1 && d->kind == STG_PRED_ANY) /* `_`: the commonest instruction of gaps */
+    return !in->c;
   if (n > 4) {
     uint32_t w = c->s->wid[tok];
     for (k = w ? pred_lower(d, n, STG_PRED_WORD, w) : n; k < n && !any; k++) {

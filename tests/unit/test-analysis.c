@@ -1,0 +1,210 @@
+/* test-analysis.c: what the compiler derives from patterns so the scanner can skip work
+ * (engine/compile.c): the token flags a regex needs, regexes that are only words, rules
+ * anchored at the sentence start, shape triggers and requirement groups. These tables only
+ * ever skip work, so each case checks the table and, by scanning, that no match is lost. */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+#include "stancetag.h"
+#include "tokenize.h"
+
+static stancetag_program *compile(const char *rules) {
+  stancetag_program *p = NULL;
+  stancetag_error *err = NULL;
+  int rc = stancetag_compile(rules, strlen(rules), "t.rules", NULL, &p, &err);
+  for (stancetag_error *e = err; e; e = e->next) {
+    char *m = stancetag_error_format(e);
+    g_test_message("%s", m);
+    free(m);
+  }
+  g_assert_cmpint(rc, ==, STANCETAG_OK);
+  stancetag_error_free(err);
+  return p;
+}
+
+/* Entities found in `text`, as "LABEL text|..." in order. */
+typedef struct found {
+  const char *text;
+  GString *out;
+} found;
+
+static int collect(const stancetag_record *r, void *ctx) {
+  found *f = ctx;
+  if (r->kind == STANCETAG_RECORD_ENTITY)
+    g_string_append_printf(f->out, "%s %.*s|", r->annotation.label, (int)(r->end - r->start),
+                           f->text + r->start);
+  else
+    g_string_append_printf(f->out, "stance %s %s %s|", r->holder.id, r->stance, r->target.id);
+  return 0;
+}
+
+static char *scan(const stancetag_program *p, const char *text) {
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  found f = {text, g_string_new(NULL)};
+  g_assert_cmpint(stancetag_scan(p, s, text, strlen(text),
+                                 STANCETAG_SCAN_ENTITIES | STANCETAG_SCAN_SPANS, collect, &f, NULL),
+                  ==, STANCETAG_OK);
+  stancetag_scratch_free(s);
+  return g_string_free(f.out, FALSE);
+}
+
+static const stg_rule *rule_named(const stancetag_program *p, const char *name) {
+  for (uint32_t r = 0; r < p->n_rules; r++)
+    if (strcmp(p->str + p->rules[r].name, name) == 0)
+      return &p->rules[r];
+  g_assert_not_reached();
+  return NULL;
+}
+
+static uint32_t rule_index(const stancetag_program *p, const char *name) {
+  return (uint32_t)(rule_named(p, name) - p->rules);
+}
+
+/* The flags the program's regex with this source (and case mode) needs. */
+static uint32_t need_of(const stancetag_program *p, const char *source, uint32_t icase) {
+  for (uint32_t i = 0; i < p->n_regexes; i++)
+    if (strcmp(p->str + p->regexes[i].source, source) == 0 && p->regexes[i].icase == icase)
+      return p->regexes[i].need;
+  g_assert_not_reached();
+  return 0;
+}
+
+static void test_regex_need(void) {
+  stancetag_program *p = compile("span CAPW = /\\p{Lu}[\\p{L}]+/\n"
+                                 "span CAPA = /[A-Z][a-z]+/\n"
+                                 "span CAPI = /[A-Z]y[a-z]+/i\n"
+                                 "span ALT = /\\p{Lu}x|y/\n"
+                                 "span OPT = /(\\p{Lu})?bc/\n"
+                                 "span OPTQ = /[A-Z]?de/\n"
+                                 "span NUM = /[0-9]+/\n"
+                                 "span GRP = /(?:[A-Z]|É)tat/\n"
+                                 "span LET = /\\p{L}q+/\n"
+                                 "span LIT = /Zo+m/\n");
+  const uint32_t cap = STG_TF_CAP | STG_TF_WORD;
+  g_assert_cmphex(need_of(p, "\\p{Lu}[\\p{L}]+", 0), ==, cap);
+  g_assert_cmphex(need_of(p, "[A-Z][a-z]+", 0), ==, cap);
+  g_assert_cmphex(need_of(p, "[A-Z]y[a-z]+", 1), ==, STG_TF_WORD); /* /i: any case */
+  g_assert_cmphex(need_of(p, "\\p{Lu}x|y", 0), ==, STG_TF_WORD);   /* "y" has no capital */
+  g_assert_cmphex(need_of(p, "(\\p{Lu})?bc", 0), ==, 0);
+  g_assert_cmphex(need_of(p, "[A-Z]?de", 0), ==, 0);
+  g_assert_cmphex(need_of(p, "[0-9]+", 0), ==, 0);
+  g_assert_cmphex(need_of(p, "(?:[A-Z]|É)tat", 0), ==, 0);
+  g_assert_cmphex(need_of(p, "\\p{L}q+", 0), ==, STG_TF_WORD);
+  g_assert_cmphex(need_of(p, "Zo+m", 0), ==, cap);
+  /* Rules led by a regex of known flags are shape-triggered, not tried at every token. */
+  g_assert_cmpuint(rule_named(p, "CAPW")->anywhere, ==, 0);
+  g_assert_cmpuint(rule_named(p, "ALT")->anywhere, ==, 0);
+  g_assert_cmpuint(rule_named(p, "OPT")->anywhere, ==, 1);
+  g_assert_cmpuint(rule_named(p, "NUM")->anywhere, ==, 1);
+  gboolean shaped = FALSE;
+  for (uint32_t k = 0; k < p->n_shape_trig; k++)
+    shaped |= p->shape_trig[k].rule == rule_index(p, "CAPW") && p->shape_trig[k].mask == cap;
+  g_assert_true(shaped);
+  /* ... and still find every match: a non-ASCII capital, the other case, the other
+   * alternative, the optional capital. */
+  char *got = scan(p, "Émile Bye bYE y bc de 42 État Élan qq Zooom");
+  g_assert_cmpstr(got, ==,
+                  "CAPW Émile|CAPW Bye|CAPA Bye|CAPI Bye|CAPI bYE|ALT y|OPT bc|OPTQ de|NUM 42|"
+                  "CAPW État|GRP État|CAPW Élan|LET qq|CAPW Zooom|CAPA Zooom|LIT Zooom|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
+static void test_literal_regex(void) {
+  stancetag_program *p = compile("span P = /(al|Al|Abu)/ \"-\"\n"
+                                 "span Q = /(?:el|ul)/i \"-\"\n"
+                                 "span R = /al|[b]l/ \"-\"\n");
+  /* P and Q became words: no regex left, triggered by the words; R stays a regex. */
+  g_assert_cmpuint(p->n_regexes, ==, 1);
+  g_assert_cmpuint(rule_named(p, "P")->anywhere, ==, 0);
+  g_assert_cmpuint(rule_named(p, "Q")->anywhere, ==, 0);
+  char *got = scan(p, "al-Assad Al-Assad AL-Assad Abu-Bakr abu-Bakr EL-x ul-y bl-z");
+  g_assert_cmpstr(got, ==, "P al-|R al-|P Al-|P Abu-|Q EL-|Q ul-|R bl-|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
+static void test_anchored(void) {
+  stancetag_program *p =
+      compile("entity PERSON { \"Kirby\" -> id Kirby }\n"
+              "span TARGET = \"truce\"\n"
+              "words OPPOSE = verb(reject) -> polarity oppose\n"
+              "rule start: ^ holder:(\"He\" | PERSON) cue:OPPOSE \"the\"? target:TARGET\n"
+              "  => stance(holder, polarity(cue), target)\n"
+              "span LEAD = (?<= \"x\")? ^ \"So\"\n"
+              "span EITHER = ^ \"A\" | \"B\"\n");
+  g_assert_cmpuint(rule_named(p, "start")->anchored, ==, 1);
+  g_assert_cmpuint(rule_named(p, "LEAD")->anchored, ==, 1);
+  g_assert_cmpuint(rule_named(p, "EITHER")->anchored, ==, 0);
+  char *got = scan(p, "He rejected the truce. So Kirby rejected the truce. Kirby rejected the "
+                      "truce. B and A and B.");
+  g_assert_cmpstr(got, ==,
+                  "stance He oppose TARGET|TARGET truce|LEAD So|PERSON Kirby|TARGET truce|"
+                  "stance Kirby oppose TARGET|PERSON Kirby|TARGET truce|EITHER B|EITHER B|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
+/* Does some requirement group of rule `r` consist of ANNOT instructions of `label` only? */
+static gboolean needs_label(const stancetag_program *p, uint32_t r, const char *label) {
+  gboolean in_group = TRUE, all = TRUE, any = FALSE;
+  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1]; k++) {
+    if (p->req[k] == STG_NONE) {
+      if (in_group && all && any)
+        return TRUE;
+      all = TRUE;
+      any = FALSE;
+      continue;
+    }
+    const stg_inst *in = &p->code[p->req[k]];
+    any = TRUE;
+    all &= in->op == STG_OP_ANNOT && strcmp(p->str + p->labels[in->a].name, label) == 0;
+  }
+  return FALSE;
+}
+
+/* Does some requirement group of rule `r` hold word `w` (its folded key)? */
+static gboolean needs_word(const stancetag_program *p, uint32_t r, const char *w) {
+  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1]; k++) {
+    if (p->req[k] == STG_NONE || p->code[p->req[k]].op != STG_OP_PRED)
+      continue;
+    const stg_inst *in = &p->code[p->req[k]];
+    for (uint32_t j = 0; j < in->b; j++) {
+      const stg_pred *d = &p->preds[in->a + j];
+      if (d->kind == STG_PRED_WORD && strcmp(p->str + p->word_key[d->a], w) == 0)
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+static void test_requirements(void) {
+  stancetag_program *p = compile("entity COUNTRY { \"Russia\" -> id RUS }\n"
+                                 "words PREP = \"in\" | \"for\"\n"
+                                 "span OTHER = PREP \"the\"? COUNTRY | COUNTRY \"'s\"\n"
+                                 "span QUOTE = ^ ((?! \"x\") _){1,40} \",\"? \"said\" COUNTRY\n");
+  /* Every match of OTHER uses a COUNTRY, through either alternative. */
+  g_assert_true(needs_label(p, rule_index(p, "OTHER"), "COUNTRY"));
+  /* The word after a long repetition is still found. */
+  g_assert_true(needs_word(p, rule_index(p, "QUOTE"), "said"));
+  g_assert_true(needs_label(p, rule_index(p, "QUOTE"), "COUNTRY"));
+  char *got = scan(p, "A plan for Russia and Russia's plan. They said no. Then Moscow said "
+                      "Russia would.");
+  g_assert_cmpstr(got, ==,
+                  "OTHER for Russia|COUNTRY Russia|OTHER Russia's|COUNTRY Russia|"
+                  "QUOTE Then Moscow said Russia|COUNTRY Russia|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/analysis/regex-need", test_regex_need);
+  g_test_add_func("/analysis/literal-regex", test_literal_regex);
+  g_test_add_func("/analysis/anchored", test_anchored);
+  g_test_add_func("/analysis/requirements", test_requirements);
+  return g_test_run();
+}
