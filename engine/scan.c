@@ -36,11 +36,14 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
   s->tmp = g_string_new(NULL);
   s->word_seen = g_new0(uint32_t, program->n_words + 1);
+  s->word_last = g_new0(uint32_t, program->n_words + 1);
+  s->class_last = g_new0(uint32_t, program->n_classes + 1);
+  s->label_last = g_new0(uint32_t, nl);
   s->wcache = g_new0(stg_wcache, (size_t)1 << STG_WCACHE_BITS);
   s->class_seen = g_new0(uint32_t, program->n_classes + 1);
   s->label_seen = g_new0(uint32_t, nl);
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
-  s->rule_res = g_new0(guint8, program->n_rules + 1);
+  s->rule_bound = g_new0(uint32_t, program->n_rules + 1);
   s->rule_last = g_new0(uint32_t, program->n_rules + 1);
   s->n_pending = program->n_phases + 1;
   s->pending = g_new0(stg_cvec, s->n_pending);
@@ -75,11 +78,14 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_array_free(s->pubattrs, TRUE);
   g_string_free(s->tmp, TRUE);
   g_free(s->word_seen);
+  g_free(s->word_last);
+  g_free(s->class_last);
+  g_free(s->label_last);
   g_free(s->wcache);
   g_free(s->class_seen);
   g_free(s->label_seen);
   g_free(s->rule_chk);
-  g_free(s->rule_res);
+  g_free(s->rule_bound);
   g_free(s->rule_last);
   for (uint32_t i = 0; i < s->n_pending; i++)
     g_free(s->pending[i].v);
@@ -189,6 +195,8 @@ static uint32_t add_ann(stancetag_scratch *s, stg_ann a, uint32_t phase) {
       trigger(s, p->trig[k], a.start);
   if (a.end - a.start > s->max_ann_len)
     s->max_ann_len = a.end - a.start;
+  if (s->label_seen[a.label] != s->sent_stamp || s->label_last[a.label] < a.start)
+    s->label_last[a.label] = a.start;
   s->label_seen[a.label] = s->sent_stamp;
   a.next = s->head[a.start];
   a.next_end = s->tail[a.end];
@@ -296,9 +304,9 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
 
 /* ---- rule requirements ----------------------------------------------------------------- */
 
-/* Starts a sentence: records which words and classes occur in it (labels are recorded as
- * annotations are added), and makes the rules its words and token shapes trigger candidates
- * of their phases. */
+/* Starts a sentence: records which words and classes occur in it and the last token of each
+ * (labels are recorded as annotations are added), and makes the rules its words and token
+ * shapes trigger candidates of their phases. */
 static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
                            uint32_t se) {
   if (++s->sent_stamp == 0) {
@@ -321,44 +329,55 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
       continue;
     for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
       trigger(s, p->wtrig[k], i);
-    if (s->word_seen[w] == st)
-      continue;
     s->word_seen[w] = st;
-    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++)
+    s->word_last[w] = i;
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
       s->class_seen[p->members[m].cls] = st;
+      s->class_last[p->members[m].cls] = i;
+    }
   }
 }
 
 /* Can the current sentence, with its annotations so far, satisfy one instruction of every
- * requirement group of rule `r` (compile.c)? Cached per rule for one candidate collection
- * (`chk_stamp`). */
-static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
+ * requirement group of rule `r` (compile.c), and from which starts? Every group is consumed at
+ * or after a match's start, so a match cannot start after the last token where some group can
+ * be met: returns 1 + the last possible start (0: none, STG_NONE: any). Cached per rule for
+ * one candidate collection (`chk_stamp`). */
+static uint32_t rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
   if (s->rule_chk[r] == s->chk_stamp)
-    return s->rule_res[r];
+    return s->rule_bound[r];
   uint32_t st = s->sent_stamp;
-  int ok = 1, any = 0;
-  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && ok; k++) {
-    if (p->req[k] == STG_NONE) { /* end of a group */
-      ok = any;
-      any = 0;
+  uint32_t bound = STG_NONE, group = 0; /* group: 1 + the last token of the current group */
+  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && bound; k++) {
+    uint32_t x = p->req[k];
+    if (x == STG_NONE) { /* end of a group */
+      if (group < bound)
+        bound = group;
+      group = 0;
       continue;
     }
-    if (any)
-      continue;
-    const stg_inst *in = &p->code[p->req[k]];
+    const stg_inst *in = &p->code[x];
     if (in->op == STG_OP_ANNOT) {
-      any = s->label_seen[in->a] == st;
+      if (s->label_seen[in->a] == st && s->label_last[in->a] + 1 > group)
+        group = s->label_last[in->a] + 1;
       continue;
     }
-    for (uint32_t j = 0; j < in->b && !any; j++) {
+    for (uint32_t j = 0; j < in->b; j++) {
       const stg_pred *d = &p->preds[in->a + j];
-      any = d->kind == STG_PRED_WORD ? d->a && s->word_seen[d->a] == st
-                                     : s->class_seen[d->a] == st;
+      uint32_t last = STG_NONE;
+      if (d->kind == STG_PRED_WORD) {
+        if (d->a && s->word_seen[d->a] == st)
+          last = s->word_last[d->a];
+      } else if (s->class_seen[d->a] == st) {
+        last = s->class_last[d->a];
+      }
+      if (last != STG_NONE && last + 1 > group)
+        group = last + 1;
     }
   }
   s->rule_chk[r] = s->chk_stamp;
-  s->rule_res[r] = (guint8)ok;
-  return ok;
+  s->rule_bound[r] = bound;
+  return bound;
 }
 
 /* ---- rules ----------------------------------------------------------------------------- */
@@ -367,7 +386,9 @@ static int rule_possible(const stancetag_program *p, stancetag_scratch *s, uint3
  * candidates mostly come in start order, so a repeat (a word and an annotation both
  * triggering it) is its last one; when one comes out of order, they are sorted later. */
 static inline void add_cand(stancetag_scratch *s, uint32_t rule, uint32_t start, uint32_t sb) {
-  if (s->rule_chk[rule] == s->chk_stamp ? !s->rule_res[rule] : !rule_possible(s->prog, s, rule))
+  uint32_t bound =
+      s->rule_chk[rule] == s->chk_stamp ? s->rule_bound[rule] : rule_possible(s->prog, s, rule);
+  if (start >= bound)
     return;
   if (start != sb && s->prog->rules[rule].anchored)
     return;
@@ -410,7 +431,7 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
   g_array_set_size(s->anyw_ok, 0);
   for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++) {
     uint32_t r = p->anyw[k];
-    if (!rule_possible(p, s, r))
+    if (rule_possible(p, s, r) <= sb)
       continue;
     if (p->rules[r].anchored)
       add_cand(s, r, sb, sb);

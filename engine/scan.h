@@ -118,9 +118,11 @@ struct stancetag_scratch {
   guint8 **tok_re;          /* per token of the document: its regex_cache entry, or NULL */
   /* sentence presence sets for rule requirements: stamp == cur means present */
   uint32_t *word_seen, *class_seen, *label_seen;
+  uint32_t *word_last, *class_last, *label_last; /* the last token (start) of each in the
+                                                     sentence, valid with the stamp */
   stg_wcache *wcache; /* 1 << STG_WCACHE_BITS entries */
-  uint32_t *rule_chk; /* per rule: check stamp of the cached result in rule_res */
-  guint8 *rule_res;
+  uint32_t *rule_chk;   /* per rule: check stamp of the cached result in rule_bound */
+  uint32_t *rule_bound; /* per rule: 1 + the last start the requirements allow, 0 none */
   uint32_t *rule_last; /* per rule: 1 + start of its last candidate, 0 none (this phase) */
   uint32_t sent_stamp, chk_stamp;
   /* records */

@@ -139,8 +139,6 @@ int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
   const stg_pred *d = &c->p->preds[in->a];
   uint32_t n = in->b, k = 0;
   int any = 0;
-  if (n == 1 && d->kind == STG_PRED_ANY) /* `_`: the commonest instruction of gaps */
-    return !in->c;
   if (n > 4) {
     uint32_t w = c->s->wid[tok];
     for (k = w ? pred_lower(d, n, STG_PRED_WORD, w) : n; k < n && !any; k++) {
@@ -153,6 +151,21 @@ int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
   for (; k < n && !any; k++)
     any = one_pred(c, &d[k], tok);
   return in->c ? !any : any;
+}
+
+/* stg_vm_pred with the commonest one-predicate cases (`_`, a word) inline. */
+static inline int pred_fast(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
+  if (in->b != 1)
+    return stg_vm_pred(c, in, tok);
+  const stg_pred *d = &c->p->preds[in->a];
+  int ok;
+  if (d->kind == STG_PRED_ANY)
+    ok = 1;
+  else if (d->kind == STG_PRED_WORD)
+    ok = c->s->wid[tok] == d->a && (d->b == 0 || exact_text(c, tok, d->b));
+  else
+    return stg_vm_pred(c, in, tok);
+  return in->c ? !ok : ok;
 }
 
 void stg_vm_free(stg_vm *vm) {
@@ -287,7 +300,7 @@ static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
     for (uint32_t k = 0; k < in->b && !found; k++) {
       const stg_inst *alt = &p->code[in->a + k];
       if (alt->op == STG_OP_PRED) {
-        found = stg_vm_pred(c, alt, at);
+        found = pred_fast(c, alt, at);
         continue;
       }
       if (behind) { /* an annotation ending here, inside the sentence */
@@ -379,7 +392,7 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
               alive = 0;
             break;
           case STG_OP_PRED:
-            if (pos < limit && stg_vm_pred(c, in, pos)) {
+            if (pos < limit && pred_fast(c, in, pos)) {
               enqueue(vm, rel + 1, t.pc + 1, t.caps);
               if (pos + 1 > last_queued)
                 last_queued = pos + 1;
@@ -436,7 +449,7 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
 /* Does the first consuming instruction at `pc` match at `start`? */
 static int consumer_ok(stg_sent_ctx *c, const stg_inst *in, uint32_t start) {
   if (in->op == STG_OP_PRED)
-    return start < c->se && stg_vm_pred(c, in, start);
+    return start < c->se && pred_fast(c, in, start);
   return ann_starts(c, in, start);
 }
 
