@@ -50,6 +50,31 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     p->hash[2 * i] = (uint32_t)(h >> 32) | 1u;
     p->hash[2 * i + 1] = w;
   }
+  /* Attribute and constraint values as ids of their lower-case text: a constraint test on a
+   * static attribute compares two numbers. */
+  g_free(p->attr_vid);
+  g_free(p->cons_vid);
+  p->attr_vid = g_new(uint32_t, p->n_attrs + 1);
+  p->cons_vid = g_new(uint32_t, p->n_cons + 1);
+  GHashTable *vids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (uint32_t i = 0; i < p->n_attrs + p->n_cons; i++) {
+    uint32_t v = i < p->n_attrs ? p->attrs[i].value : p->cons[i - p->n_attrs].value;
+    char *low = g_ascii_strdown(p->str + v, -1);
+    gpointer id = g_hash_table_lookup(vids, low);
+    if (!id) {
+      id = GUINT_TO_POINTER(g_hash_table_size(vids) + 1);
+      g_hash_table_insert(vids, low, id);
+    } else {
+      g_free(low);
+    }
+    if (i < p->n_attrs)
+      p->attr_vid[i] = GPOINTER_TO_UINT(id);
+    else
+      p->cons_vid[i - p->n_attrs] =
+          strcmp(p->str + p->cons[i - p->n_attrs].name, "id") == 0 ? STG_NONE
+                                                                    : GPOINTER_TO_UINT(id);
+  }
+  g_hash_table_destroy(vids);
   /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
    * scanner reads one list per token. */
   g_free(p->wtrig_off);
@@ -107,6 +132,8 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->hash);
   g_free(p->wtrig_off);
   g_free(p->wtrig);
+  g_free(p->attr_vid);
+  g_free(p->cons_vid);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])

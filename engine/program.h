@@ -60,7 +60,9 @@ typedef struct stg_attr_rec {
   uint32_t cap;   /* STG_NONE: static value; else capture index */
 } stg_attr_rec;
 
-/* Annotation constraint: PERSON[country=USA], PERSON[country!=USA]. */
+/* Annotation constraint: PERSON[country=USA], PERSON[country!=USA]. Attribute and constraint
+ * names are interned in the string pool (one offset per distinct name), so the scanner
+ * compares names by offset. */
 typedef struct stg_cons_rec {
   uint32_t name, value; /* strings; name "id" tests the id */
   uint32_t negated;
@@ -236,6 +238,9 @@ struct stancetag_program {
   uint32_t *hash;    /* open addressing, 2 per slot: hash tag (0 empty), word id */
   uint32_t hash_mask;
   GRegex **re;       /* compiled regexes[] */
+  uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
+                                    equal without regard to ASCII case (constraint tests);
+                                    cons_vid is STG_NONE for `id` constraints */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
 };

@@ -42,6 +42,19 @@ int stg_ann_ok(const stancetag_program *p, const stancetag_scratch *s, const stg
                uint32_t first, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     const stg_cons_rec *c = &p->cons[first + i];
+    if (!a->dyn_attrs && p->cons_vid[first + i] != STG_NONE) {
+      /* Static attributes: names are interned (equal names, equal offsets) and values have
+       * case-insensitive ids, so no string is compared. */
+      int eq = 0;
+      for (uint32_t k = a->attr; k < a->attr + a->n_attr; k++)
+        if (p->attrs[k].name == c->name) {
+          eq = p->attr_vid[k] == p->cons_vid[first + i];
+          break;
+        }
+      if (eq == (int)c->negated)
+        return 0;
+      continue;
+    }
     const char *v = stg_ann_attr(p, s, a, p->str + c->name);
     int eq = v && g_ascii_strcasecmp(v, p->str + c->value) == 0;
     if (eq == (int)c->negated)
