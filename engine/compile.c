@@ -1380,7 +1380,7 @@ static void order_groups(const stancetag_program *p, GArray *req, guint from) {
     uint32_t best_cost = UINT32_MAX;
     for (guint i = from; i < req->len;) {
       guint j = i;
-      while (v[j] != STG_NONE)
+      while (v[j] < STG_REQ_END_ANYWHERE)
         j++;
       uint32_t cost = group_cost(p, v + i, j - i);
       if (!done[i - from] && cost < best_cost) {
@@ -1406,7 +1406,7 @@ static gboolean group_known(const GArray *req, guint from, const GArray *g) {
   const uint32_t *v = (const uint32_t *)(void *)req->data;
   for (guint i = from; i < req->len;) {
     guint j = i;
-    while (v[j] != STG_NONE)
+    while (v[j] < STG_REQ_END_ANYWHERE)
       j++;
     if (j - i == g->len && memcmp(v + i, g->data, g->len * sizeof(uint32_t)) == 0)
       return TRUE;
@@ -1425,9 +1425,12 @@ static gboolean group_known(const GArray *req, guint from, const GArray *g) {
  *  - an instruction X that every path to MATCH passes through: X itself when it consumes
  *    ("opposes"), else the instructions that can come first after it (the alternatives of
  *    `cue:(SUPPORT_V | OPPOSE_V | STANCE_CUE)`). Consumers are tried before branch points, so
- *    a long repetition (`_{1,40}`) does not use up the tries before the words after it.
- * Stored in req[] as instruction indexes, each group ended by STG_NONE. Very large rules get no
- * requirements (compile time bound). */
+ *    a long repetition (`_{1,40}`) does not use up the tries before the words after it;
+ *  - a positive look-around every path passes: what its pattern can start with (`(?<= TITLE)`
+ *    needs a TITLE in the sentence, `(?= GIVEN_NAME NAME_LINK)` a given name).
+ * Stored in req[] as instruction indexes, each group ended by STG_REQ_END, or by
+ * STG_REQ_END_ANYWHERE when it comes from a look-behind (it may be met before the match's
+ * start). Very large rules get no requirements (compile time bound). */
 static void build_requirements(stancetag_program *p) {
   enum { MAX_REACH = 4096, MAX_TRIES = 256, MAX_GROUPS = 8, MAX_GROUP = 64 };
   GArray *req = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -1474,18 +1477,37 @@ static void build_requirements(stancetag_program *p) {
       g_array_append_val(req, end);
       groups++;
     }
-    /* Instructions every match passes: consumers first (pass 0), then branch points. */
-    for (int pass = 0; pass < 2; pass++) {
+    /* Instructions every match passes: consumers first (pass 0), then positive look-arounds
+     * (pass 1), then branch points (pass 2). */
+    for (int pass = 0; pass < 3; pass++) {
       for (guint i = 0; i < all->len && tries < MAX_TRIES && groups < MAX_GROUPS; i++) {
         uint32_t x = v[i];
-        uint32_t op = p->code[x].op;
-        gboolean branch = op == STG_OP_SPLIT || op == STG_OP_JMP;
-        if (pass == 0 ? op != STG_OP_PRED || !presence_testable(p, &p->code[x]) : !branch)
+        const stg_inst *in = &p->code[x];
+        gboolean look = (in->op == STG_OP_LOOK || in->op == STG_OP_LOOK1) && !(in->c & 1);
+        gboolean branch = in->op == STG_OP_SPLIT || in->op == STG_OP_JMP;
+        if (pass == 0 ? in->op != STG_OP_PRED || !presence_testable(p, in)
+            : pass == 1 ? !look
+                        : !branch)
           continue;
         tries++;
         g_array_set_size(group, 0);
-        gboolean ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
-        clear_seen(seen, visited);
+        gboolean ok = TRUE;
+        uint32_t ends = end;
+        if (in->op == STG_OP_LOOK1) { /* its alternatives */
+          for (uint32_t k = 0; k < in->b && ok; k++) {
+            ok = presence_testable(p, &p->code[in->a + k]);
+            uint32_t alt = in->a + k;
+            g_array_append_val(group, alt);
+          }
+          ends = in->c & 2 ? STG_REQ_END_ANYWHERE : end;
+        } else if (in->op == STG_OP_LOOK) { /* what its pattern starts with */
+          ok = first_consumers(p, in->a, TRUE, seen, stack, visited, group);
+          clear_seen(seen, visited);
+          ends = in->b ? STG_REQ_END_ANYWHERE : end;
+        } else {
+          ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
+          clear_seen(seen, visited);
+        }
         if (!ok || group->len == 0 || group->len > MAX_GROUP)
           continue;
         int via_other = reach(p, pc, x, NULL, seen, stack, NULL);
@@ -1494,7 +1516,7 @@ static void build_requirements(stancetag_program *p) {
         if (via_other || group_known(req, p->req_off[r], group))
           continue;
         g_array_append_vals(req, group->data, group->len);
-        g_array_append_val(req, end);
+        g_array_append_val(req, ends);
         groups++;
       }
     }

@@ -188,7 +188,7 @@ int stg_prog_validate(const stancetag_program *p) {
          (p->code[p->first[i]].op != STG_OP_PRED && p->code[p->first[i]].op != STG_OP_ANNOT)))
       return -1;
   for (uint32_t i = 0; i < p->n_req; i++)
-    if (p->req[i] != STG_NONE &&
+    if (p->req[i] < STG_REQ_END_ANYWHERE &&
         (p->req[i] >= p->n_code ||
          (p->code[p->req[i]].op != STG_OP_PRED && p->code[p->req[i]].op != STG_OP_ANNOT)))
       return -1;

@@ -17,6 +17,11 @@
 
 #define STG_NONE UINT32_MAX
 
+/* Ends of requirement groups in req[]: a group met at or after a match's start (consumed by
+ * the rule or a look-ahead), or anywhere in the sentence (a look-behind). */
+#define STG_REQ_END STG_NONE
+#define STG_REQ_END_ANYWHERE (STG_NONE - 1)
+
 /* Pattern instructions: a Thompson NFA over tokens, run by vm.c as a Pike VM. */
 typedef enum stg_op {
   STG_OP_PRED,  /* a: first pred, b: number of preds (OR), c: 1 = negated; consumes one token */
@@ -217,8 +222,9 @@ typedef struct stg_expect_rec {
   X(shape_off, uint32_t) /* per phase + 1 offsets into shape_trig[] */                           \
   X(shape_trig, stg_shape_trig)                                                                  \
   X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
-  X(req, uint32_t)     /* groups of instructions (each ended by STG_NONE) of which a sentence  \
-                          must be able to satisfy one per group (compile.c) */                   \
+  X(req, uint32_t)     /* groups of instructions (each ended by STG_REQ_END or                 \
+                          STG_REQ_END_ANYWHERE) of which a sentence must be able to satisfy one \
+                          per group (compile.c) */                                               \
   X(first_off, uint32_t) /* per rule + 1: first[] start */                                       \
   X(first, uint32_t) /* first consuming instructions of each rule; STG_NONE: unknown */         \
   X(tests, stg_test)                                                                             \

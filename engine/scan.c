@@ -350,7 +350,9 @@ static uint32_t rule_possible(const stancetag_program *p, stancetag_scratch *s, 
   uint32_t bound = STG_NONE, group = 0; /* group: 1 + the last token of the current group */
   for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && bound; k++) {
     uint32_t x = p->req[k];
-    if (x == STG_NONE) { /* end of a group */
+    if (x >= STG_REQ_END_ANYWHERE) { /* end of a group */
+      if (x == STG_REQ_END_ANYWHERE) /* met before the start will do (a look-behind) */
+        group = group ? STG_NONE : 0;
       if (group < bound)
         bound = group;
       group = 0;

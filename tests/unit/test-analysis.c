@@ -148,12 +148,14 @@ static void test_anchored(void) {
   stancetag_program_free(p);
 }
 
-/* Does some requirement group of rule `r` consist of ANNOT instructions of `label` only? */
-static gboolean needs_label(const stancetag_program *p, uint32_t r, const char *label) {
-  gboolean in_group = TRUE, all = TRUE, any = FALSE;
+/* Does some requirement group of rule `r`, ended by `end`, consist of ANNOT instructions of
+ * `label` only? */
+static gboolean needs_label_end(const stancetag_program *p, uint32_t r, const char *label,
+                                uint32_t end) {
+  gboolean all = TRUE, any = FALSE;
   for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1]; k++) {
-    if (p->req[k] == STG_NONE) {
-      if (in_group && all && any)
+    if (p->req[k] >= STG_REQ_END_ANYWHERE) {
+      if (all && any && p->req[k] == end)
         return TRUE;
       all = TRUE;
       any = FALSE;
@@ -166,10 +168,14 @@ static gboolean needs_label(const stancetag_program *p, uint32_t r, const char *
   return FALSE;
 }
 
+static gboolean needs_label(const stancetag_program *p, uint32_t r, const char *label) {
+  return needs_label_end(p, r, label, STG_REQ_END);
+}
+
 /* Does some requirement group of rule `r` hold word `w` (its folded key)? */
 static gboolean needs_word(const stancetag_program *p, uint32_t r, const char *w) {
   for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1]; k++) {
-    if (p->req[k] == STG_NONE || p->code[p->req[k]].op != STG_OP_PRED)
+    if (p->req[k] >= STG_REQ_END_ANYWHERE || p->code[p->req[k]].op != STG_OP_PRED)
       continue;
     const stg_inst *in = &p->code[p->req[k]];
     for (uint32_t j = 0; j < in->b; j++) {
@@ -200,11 +206,35 @@ static void test_requirements(void) {
   stancetag_program_free(p);
 }
 
+/* A positive look-around every match passes is a requirement too; a look-behind's may be met
+ * before the match starts, so it does not bound the start. */
+static void test_look_requirements(void) {
+  stancetag_program *p = compile("span T = \"Dr.\" | \"Prof.\"\n"
+                                 "span N = /\\p{Lu}[a-z]+/\n"
+                                 "span BEHIND = (?<= T) N\n"
+                                 "span BEHIND2 = (?<= T \",\"?) N\n"
+                                 "span AHEAD = \"the\" (?= \"plan\" | \"deal\")\n"
+                                 "span AHEAD2 = \"a\" (?= N \"said\")\n");
+  g_assert_true(needs_label_end(p, rule_index(p, "BEHIND"), "T", STG_REQ_END_ANYWHERE));
+  g_assert_true(needs_label_end(p, rule_index(p, "BEHIND2"), "T", STG_REQ_END_ANYWHERE));
+  g_assert_true(needs_word(p, rule_index(p, "AHEAD"), "plan"));
+  g_assert_true(needs_word(p, rule_index(p, "AHEAD"), "deal"));
+  g_assert_true(needs_label(p, rule_index(p, "AHEAD2"), "N"));
+  char *got = scan(p, "Yesterday Dr. Smith backed the plan. Prof., Jones said the deal was a "
+                      "Bad idea. It was a Mess said the deal.");
+  g_assert_cmpstr(got, ==,
+                  "N Yesterday|T Dr.|N Smith|BEHIND Smith|BEHIND2 Smith|AHEAD the|T Prof.|"
+                  "N Jones|BEHIND2 Jones|AHEAD the|N Bad|N It|AHEAD2 a|N Mess|AHEAD the|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/analysis/regex-need", test_regex_need);
   g_test_add_func("/analysis/literal-regex", test_literal_regex);
   g_test_add_func("/analysis/anchored", test_anchored);
   g_test_add_func("/analysis/requirements", test_requirements);
+  g_test_add_func("/analysis/look-requirements", test_look_requirements);
   return g_test_run();
 }
