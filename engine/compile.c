@@ -1670,7 +1670,7 @@ static void compile_antecedent(builder *b, const stg_antecedent *an, stg_pact *o
     g_array_append_val(b->cons, r);
   }
   out->ante_n_cons[k] = b->cons->len - out->ante_cons[k];
-  out->ante_window[k] = an->window;
+  out->ante_window[k] = an->window | (an->sole ? STG_ANTE_SOLE : 0);
 }
 
 static void compile_rule(builder *b, const stg_def *def) {

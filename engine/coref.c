@@ -10,18 +10,41 @@
 
 #include "scan.h"
 
+/* Is annotation `a` the only one of its label in its sentence (others inside it aside)? */
+static int sole(const stancetag_scratch *s, const stg_ann *a) {
+  size_t lo = 0, hi = s->toks.n_sent; /* a's sentence: the last one starting at or before it */
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (s->toks.sent[mid].first <= a->start)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  for (uint32_t t = s->toks.sent[lo].first; t < s->toks.sent[lo].last; t++)
+    for (uint32_t i = s->head[t]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
+      const stg_ann *o = &g_array_index(s->ann, stg_ann, i);
+      if (o->label == a->label && (o->start < a->start || o->end > a->end))
+        return 0;
+    }
+  return 1;
+}
+
 /* The nearest annotation of `label` satisfying constraints [cons, cons + n_cons) that ends at
  * or before token `tok`, in sentence `sentence` or the `window` sentences before it: the one
- * ending last, then the longest, then the earliest made. STG_NONE if there is none. */
+ * ending last, then the longest, then the earliest made; with STG_ANTE_SOLE in `window`, only
+ * one that is the sole annotation of its label in its sentence. STG_NONE if there is none. */
 static uint32_t find(const stancetag_program *p, const stancetag_scratch *s, uint32_t sentence,
                      uint32_t tok, uint32_t label, uint32_t cons, uint32_t n_cons,
                      uint32_t window) {
+  int only = (window & STG_ANTE_SOLE) != 0;
+  window &= ~STG_ANTE_SOLE;
   uint32_t from = s->toks.sent[sentence > window ? sentence - window : 0].first;
   uint32_t best = STG_NONE, best_end = 0, best_start = 0;
   for (uint32_t t = tok; t-- > from;) {
     for (uint32_t i = s->head[t]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
       const stg_ann *a = &g_array_index(s->ann, stg_ann, i);
-      if (a->label != label || a->end > tok || !stg_ann_ok(p, s, a, cons, n_cons))
+      if (a->label != label || a->end > tok || !stg_ann_ok(p, s, a, cons, n_cons) ||
+          (only && !sole(s, a)))
         continue;
       /* Walking backwards, a later candidate starts earlier: it wins only by ending later,
        * or by being longer with the same end. Same span: the lower index was made first. */

@@ -158,6 +158,8 @@ typedef enum stg_ppol {
   STG_P_FLIP = 4 /* flipped polarity of capture `pcap` */
 } stg_ppol;
 
+#define STG_ANTE_SOLE 0x80000000u
+
 typedef struct stg_pact {
   uint32_t kind;
   uint32_t holder, target; /* capture indexes (stance) */
@@ -170,7 +172,8 @@ typedef struct stg_pact {
   /* [0] holder, [1] target: antecedent(capture, LABEL[cons], window) (engine/coref.c) */
   uint32_t ante_label[2];  /* label, STG_NONE: the capture itself is the holder/target */
   uint32_t ante_cons[2], ante_n_cons[2]; /* cons[] range */
-  uint32_t ante_window[2]; /* earlier sentences searched */
+  uint32_t ante_window[2]; /* earlier sentences searched, | STG_ANTE_SOLE: only an annotation
+                              that is the sole one of its label in its sentence */
 } stg_pact;
 
 typedef struct stg_test {

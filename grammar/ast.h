@@ -157,13 +157,15 @@ typedef enum stg_polarity_kind {
   STG_POL_FLIP_OF_CAPTURE /* flip(polarity(capture)) */
 } stg_polarity_kind;
 
-/* antecedent(CAPTURE, LABEL[constraints], N) as a stance holder or target: the nearest LABEL
- * annotation ending at or before the capture, in its sentence or the N before it. */
+/* antecedent(CAPTURE, LABEL[constraints], N, sole) as a stance holder or target: the nearest
+ * LABEL annotation ending at or before the capture, in its sentence or the N before it; with
+ * `sole`, only one that is the only LABEL annotation of its sentence. */
 typedef struct stg_antecedent {
   char *label;
   stg_loc label_loc;
   GArray *constraints; /* stg_constraint, NULL when none */
   uint32_t window;     /* earlier sentences searched (default 1) */
+  gboolean sole;       /* only the sole LABEL annotation of a sentence */
   stg_symbol *sym;     /* set by resolution */
 } stg_antecedent;
 

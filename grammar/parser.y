@@ -215,8 +215,9 @@ static gboolean term_value(stg_parser *p, stg_term *t, stg_value *out) {
   return TRUE;
 }
 
-/* A holder or target of stance(): a capture name, or antecedent(CAPTURE, LABEL[cons] [, N]).
- * Sets *cap (the capture, owned) and *ante (NULL for a plain capture). */
+/* A holder or target of stance(): a capture name, or
+ * antecedent(CAPTURE, LABEL[cons] [, N] [, sole]). Sets *cap (the capture, owned) and *ante
+ * (NULL for a plain capture). */
 static gboolean make_role(stg_parser *p, stg_term *t, const char *role, char **cap,
                           stg_antecedent **ante) {
   *cap = NULL;
@@ -234,11 +235,16 @@ static gboolean make_role(stg_parser *p, stg_term *t, const char *role, char **c
   stg_term *c = n >= 1 ? g_ptr_array_index(t->args, 0) : NULL;
   stg_term *l = n >= 2 ? g_ptr_array_index(t->args, 1) : NULL;
   stg_term *w = n >= 3 ? g_ptr_array_index(t->args, 2) : NULL;
-  if (n < 2 || n > 3 || c->kind != TERM_NAME || (l->kind != TERM_NAME && l->kind != TERM_REF) ||
-      (w && w->kind != TERM_NUMBER)) {
-    ERR(t->loc, "`antecedent` takes a capture, a label (with optional `[constraints]`) and "
-                "optionally the number of earlier sentences to search: "
-                "`antecedent(pron, ACTOR)`, `antecedent(pron, ACTOR[kind = country], 2)`");
+  stg_term *so = n >= 3 ? g_ptr_array_index(t->args, n - 1) : NULL;
+  gboolean sole = so && so->kind == TERM_NAME && strcmp(so->text, "sole") == 0;
+  if (w == so && sole)
+    w = NULL; /* antecedent(pron, LABEL, sole) */
+  if (n < 2 || n > 4 || c->kind != TERM_NAME || (l->kind != TERM_NAME && l->kind != TERM_REF) ||
+      (w && w->kind != TERM_NUMBER) || (n == 4 && !sole)) {
+    ERR(t->loc, "`antecedent` takes a capture, a label (with optional `[constraints]`), "
+                "optionally the number of earlier sentences to search, and optionally `sole`: "
+                "`antecedent(pron, ACTOR)`, `antecedent(pron, ACTOR[kind = country], 2)`, "
+                "`antecedent(pron, PERSON, 1, sole)`");
     return FALSE;
   }
   guint64 window = 1;
@@ -259,6 +265,7 @@ static gboolean make_role(stg_parser *p, stg_term *t, const char *role, char **c
     l->cons = NULL;
   }
   an->window = (uint32_t)window;
+  an->sole = sole;
   *cap = g_strdup(c->text);
   *ante = an;
   return TRUE;
