@@ -75,6 +75,7 @@ int stg_prog_finish(stancetag_program *p, char **why) {
                                                                     : GPOINTER_TO_UINT(id);
   }
   g_hash_table_destroy(vids);
+  stg_presence_build(p);
   /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
    * scanner reads one list per token. */
   g_free(p->wtrig_off);
@@ -134,6 +135,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->wtrig);
   g_free(p->attr_vid);
   g_free(p->cons_vid);
+  stg_presence_free(p);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])

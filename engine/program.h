@@ -21,6 +21,7 @@
  * the rule or a look-ahead), or anywhere in the sentence (a look-behind). */
 #define STG_REQ_END STG_NONE
 #define STG_REQ_END_ANYWHERE (STG_NONE - 1)
+#define STG_GROUP_ANYWHERE 0x80000000u /* in rgroup[]: a group ended by STG_REQ_END_ANYWHERE */
 
 /* Pattern instructions: a Thompson NFA over tokens, run by vm.c as a Pike VM. */
 typedef enum stg_op {
@@ -250,6 +251,10 @@ struct stancetag_program {
   uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
                                     equal without regard to ASCII case (constraint tests);
                                     cons_vid is STG_NONE for `id` constraints */
+  uint32_t n_groups; /* requirement groups, numbered (presence.c) */
+  uint32_t *rgroup_off, *rgroup; /* per rule + 1: its groups (| STG_GROUP_ANYWHERE) */
+  uint32_t *wgroup_off, *wgroup; /* per word id + 1: the groups the word satisfies */
+  uint32_t *lgroup_off, *lgroup; /* per label + 1: the groups its annotations satisfy */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
 };
@@ -271,6 +276,11 @@ int stg_prog_finish(stancetag_program *p, char **why);
 int stg_prog_validate(const stancetag_program *p);
 
 void stg_prog_free(stancetag_program *p);
+
+/* Numbers the requirement groups and lists them per rule, word and label (presence.c); called
+ * by stg_prog_finish. */
+void stg_presence_build(stancetag_program *p);
+void stg_presence_free(stancetag_program *p);
 
 /* CRC-32C of data[0..n) (the checksum of saved programs); `soft` forces the table version
  * instead of the CPU instruction (for tests: both must agree). */

@@ -35,13 +35,9 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
   s->tmp = g_string_new(NULL);
-  s->word_seen = g_new0(uint32_t, program->n_words + 1);
-  s->word_last = g_new0(uint32_t, program->n_words + 1);
-  s->class_last = g_new0(uint32_t, program->n_classes + 1);
-  s->label_last = g_new0(uint32_t, nl);
+  s->group_seen = g_new0(uint32_t, program->n_groups + 1);
+  s->group_last = g_new0(uint32_t, program->n_groups + 1);
   s->wcache = g_new0(stg_wcache, (size_t)1 << STG_WCACHE_BITS);
-  s->class_seen = g_new0(uint32_t, program->n_classes + 1);
-  s->label_seen = g_new0(uint32_t, nl);
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
   s->rule_bound = g_new0(uint32_t, program->n_rules + 1);
   s->rule_last = g_new0(uint32_t, program->n_rules + 1);
@@ -77,13 +73,9 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_array_free(s->recs, TRUE);
   g_array_free(s->pubattrs, TRUE);
   g_string_free(s->tmp, TRUE);
-  g_free(s->word_seen);
-  g_free(s->word_last);
-  g_free(s->class_last);
-  g_free(s->label_last);
+  g_free(s->group_seen);
+  g_free(s->group_last);
   g_free(s->wcache);
-  g_free(s->class_seen);
-  g_free(s->label_seen);
   g_free(s->rule_chk);
   g_free(s->rule_bound);
   g_free(s->rule_last);
@@ -195,9 +187,12 @@ static uint32_t add_ann(stancetag_scratch *s, stg_ann a, uint32_t phase) {
       trigger(s, p->trig[k], a.start);
   if (a.end - a.start > s->max_ann_len)
     s->max_ann_len = a.end - a.start;
-  if (s->label_seen[a.label] != s->sent_stamp || s->label_last[a.label] < a.start)
-    s->label_last[a.label] = a.start;
-  s->label_seen[a.label] = s->sent_stamp;
+  for (uint32_t k = p->lgroup_off[a.label]; k < p->lgroup_off[a.label + 1]; k++) {
+    uint32_t g = p->lgroup[k];
+    if (s->group_seen[g] != s->sent_stamp || s->group_last[g] < a.start)
+      s->group_last[g] = a.start;
+    s->group_seen[g] = s->sent_stamp;
+  }
   a.next = s->head[a.start];
   a.next_end = s->tail[a.end];
   s->tail[a.end] = (uint32_t)s->ann->len;
@@ -310,9 +305,7 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
 static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
                            uint32_t se) {
   if (++s->sent_stamp == 0) {
-    memset(s->word_seen, 0, (p->n_words + 1) * sizeof(uint32_t));
-    memset(s->class_seen, 0, (p->n_classes + 1) * sizeof(uint32_t));
-    memset(s->label_seen, 0, (p->n_labels ? p->n_labels : 1) * sizeof(uint32_t));
+    memset(s->group_seen, 0, (p->n_groups + 1) * sizeof(uint32_t));
     s->sent_stamp = 1;
   }
   uint32_t st = s->sent_stamp;
@@ -329,11 +322,9 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
       continue;
     for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
       trigger(s, p->wtrig[k], i);
-    s->word_seen[w] = st;
-    s->word_last[w] = i;
-    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
-      s->class_seen[p->members[m].cls] = st;
-      s->class_last[p->members[m].cls] = i;
+    for (uint32_t k = p->wgroup_off[w]; k < p->wgroup_off[w + 1]; k++) {
+      s->group_seen[p->wgroup[k]] = st;
+      s->group_last[p->wgroup[k]] = i;
     }
   }
 }
@@ -346,36 +337,14 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
 static uint32_t rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
   if (s->rule_chk[r] == s->chk_stamp)
     return s->rule_bound[r];
-  uint32_t st = s->sent_stamp;
-  uint32_t bound = STG_NONE, group = 0; /* group: 1 + the last token of the current group */
-  for (uint32_t k = p->req_off[r]; k < p->req_off[r + 1] && bound; k++) {
-    uint32_t x = p->req[k];
-    if (x >= STG_REQ_END_ANYWHERE) { /* end of a group */
-      if (x == STG_REQ_END_ANYWHERE) /* met before the start will do (a look-behind) */
-        group = group ? STG_NONE : 0;
-      if (group < bound)
-        bound = group;
-      group = 0;
-      continue;
-    }
-    const stg_inst *in = &p->code[x];
-    if (in->op == STG_OP_ANNOT) {
-      if (s->label_seen[in->a] == st && s->label_last[in->a] + 1 > group)
-        group = s->label_last[in->a] + 1;
-      continue;
-    }
-    for (uint32_t j = 0; j < in->b; j++) {
-      const stg_pred *d = &p->preds[in->a + j];
-      uint32_t last = STG_NONE;
-      if (d->kind == STG_PRED_WORD) {
-        if (d->a && s->word_seen[d->a] == st)
-          last = s->word_last[d->a];
-      } else if (s->class_seen[d->a] == st) {
-        last = s->class_last[d->a];
-      }
-      if (last != STG_NONE && last + 1 > group)
-        group = last + 1;
-    }
+  uint32_t st = s->sent_stamp, bound = STG_NONE;
+  for (uint32_t k = p->rgroup_off[r]; k < p->rgroup_off[r + 1] && bound; k++) {
+    uint32_t g = p->rgroup[k] & ~STG_GROUP_ANYWHERE;
+    uint32_t end = s->group_seen[g] == st ? s->group_last[g] + 1 : 0;
+    if (end && (p->rgroup[k] & STG_GROUP_ANYWHERE)) /* met before the start will do */
+      end = STG_NONE;
+    if (end < bound)
+      bound = end;
   }
   s->rule_chk[r] = s->chk_stamp;
   s->rule_bound[r] = bound;

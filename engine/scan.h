@@ -116,10 +116,10 @@ struct stancetag_scratch {
   GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
                               the last: is the text valid UTF-8) */
   guint8 **tok_re;          /* per token of the document: its regex_cache entry, or NULL */
-  /* sentence presence sets for rule requirements: stamp == cur means present */
-  uint32_t *word_seen, *class_seen, *label_seen;
-  uint32_t *word_last, *class_last, *label_last; /* the last token (start) of each in the
-                                                     sentence, valid with the stamp */
+  /* sentence presence of rule requirements */
+  uint32_t *group_seen, *group_last; /* per requirement group (presence.c): present in the
+                                        sentence when the stamp is sent_stamp, and the last
+                                        token where it is met */
   stg_wcache *wcache; /* 1 << STG_WCACHE_BITS entries */
   uint32_t *rule_chk;   /* per rule: check stamp of the cached result in rule_bound */
   uint32_t *rule_bound; /* per rule: 1 + the last start the requirements allow, 0 none */

@@ -229,6 +229,30 @@ static void test_look_requirements(void) {
   stancetag_program_free(p);
 }
 
+/* Requirement groups are numbered once per program (presence.c): two rules needing the same
+ * cue share a group, and a word satisfies the groups of its classes. */
+static void test_shared_groups(void) {
+  stancetag_program *p = compile("words CUE = \"backed\" | \"welcomed\"\n"
+                                 "span TARGET = \"truce\"\n"
+                                 "span A = \"Peru\" CUE _{0,3} TARGET\n"
+                                 "span B = \"Chile\" CUE _{0,3} TARGET\n");
+  uint32_t a = rule_index(p, "A"), b = rule_index(p, "B");
+  g_assert_cmpuint(p->rgroup_off[a + 1] - p->rgroup_off[a], >=, 2);
+  uint32_t shared = 0;
+  for (uint32_t i = p->rgroup_off[a]; i < p->rgroup_off[a + 1]; i++)
+    for (uint32_t j = p->rgroup_off[b]; j < p->rgroup_off[b + 1]; j++)
+      shared += p->rgroup[i] == p->rgroup[j];
+  g_assert_cmpuint(shared, ==, 2); /* CUE and TARGET, not the first word */
+  uint32_t w = stg_prog_word(p, "welcomed", 8);
+  g_assert_cmpuint(w, !=, 0);
+  g_assert_cmpuint(p->wgroup_off[w + 1] - p->wgroup_off[w], ==, 1);
+  char *got = scan(p, "Peru welcomed the truce. Chile backed it. Chile backed a truce.");
+  g_assert_cmpstr(got, ==,
+                  "A Peru welcomed the truce|TARGET truce|B Chile backed a truce|TARGET truce|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/analysis/regex-need", test_regex_need);
@@ -236,5 +260,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/analysis/anchored", test_anchored);
   g_test_add_func("/analysis/requirements", test_requirements);
   g_test_add_func("/analysis/look-requirements", test_look_requirements);
+  g_test_add_func("/analysis/shared-groups", test_shared_groups);
   return g_test_run();
 }
