@@ -94,23 +94,6 @@ static uint32_t dyn_str(stancetag_scratch *s, const char *str, size_t len) {
 
 /* ---- word ids -------------------------------------------------------------------------- */
 
-/* The word-id cache entry for a short ASCII token (at most 8 bytes, with 8 bytes readable
- * from its start), and its key; NULL for other tokens. */
-stg_wcache *stg_wcache_slot(stancetag_scratch *s, const stg_token *t, uint64_t *key) {
-  size_t len = t->end - t->start;
-  if (len == 0 || len > 8 || !(t->flags & STG_TF_ASCII) || t->start + 8 > s->len)
-    return NULL;
-  uint64_t k;
-  memcpy(&k, s->text + t->start, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  k &= ~(uint64_t)0 << (64 - 8 * len); /* keep the first len bytes */
-#else
-  k &= ~(uint64_t)0 >> (64 - 8 * len);
-#endif
-  *key = k;
-  return &s->wcache[((k + len) * 0x9E3779B97F4A7C15ull) >> (64 - STG_WCACHE_BITS)];
-}
-
 /* Word id of token i the long way: fold, hash, probe. */
 static uint32_t lookup_word(const stancetag_program *p, stancetag_scratch *s, const stg_token *t) {
   size_t len = t->end - t->start;
@@ -145,11 +128,12 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
     size_t len = t->end - t->start;
     /* Short ASCII tokens (most of any text) go through a direct-mapped cache keyed by their
      * raw bytes, skipping folding and hashing: "the" is looked up once per scratch. */
-    uint64_t key;
-    stg_wcache *e = stg_wcache_slot(s, t, &key);
+    uint64_t key[2];
+    stg_wcache *e = stg_wcache_slot(s, t, key);
     if (e) {
-      if (e->len != len || e->key != key) {
-        e->key = key;
+      if (!stg_wcache_holds(e, key, len)) {
+        e->key[0] = key[0];
+        e->key[1] = key[1];
         e->len = (uint32_t)len;
         e->wid = lookup_word(p, s, t);
         e->re = NULL;

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "program.h"
 #include "tokenize.h"
@@ -68,13 +69,13 @@ typedef struct stg_vm {
   uint32_t n_stack, cap_stack;
 } stg_vm;
 
-/* Word-id cache entry for short ASCII tokens: raw bytes (zero-padded) and length. */
+/* Word-id cache entry for ASCII tokens of up to 16 bytes: raw bytes (zero-padded) and length. */
 typedef struct stg_wcache {
-  uint64_t key;
+  uint64_t key[2];
   uint32_t len, wid; /* len 0: empty */
   guint8 *re;        /* the text's regex_cache entry once known, or NULL */
 } stg_wcache;
-#define STG_WCACHE_BITS 12
+#define STG_WCACHE_BITS 14
 
 /* A growable vector of candidates. */
 typedef struct stg_cvec {
@@ -147,8 +148,37 @@ int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps
  * instructions); 0: no match possible, do not run the VM. */
 int stg_vm_first_step(stg_sent_ctx *c, uint32_t rule, uint32_t start);
 
-/* The word-id cache entry of a short ASCII token and its key, or NULL (scan.c). */
-stg_wcache *stg_wcache_slot(stancetag_scratch *s, const stg_token *t, uint64_t *key);
+/* The first n (1 to 8) bytes of 8 loaded ones, the rest zero. */
+static inline uint64_t keep_bytes(uint64_t k, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return k & ~(uint64_t)0 << (64 - 8 * n);
+#else
+  return k & ~(uint64_t)0 >> (64 - 8 * n);
+#endif
+}
+
+/* The word-id cache entry for an ASCII token of at most 16 bytes (with 16 bytes readable from
+ * its start), and its key; NULL for other tokens. */
+static inline stg_wcache *stg_wcache_slot(stancetag_scratch *s, const stg_token *t, uint64_t key[2]) {
+  size_t len = t->end - t->start;
+  if (len == 0 || len > 16 || !(t->flags & STG_TF_ASCII) || t->start + 16 > s->len)
+    return NULL;
+  memcpy(key, s->text + t->start, 16);
+  if (len <= 8) {
+    key[0] = keep_bytes(key[0], len);
+    key[1] = 0;
+  } else {
+    key[1] = keep_bytes(key[1], len - 8);
+  }
+  uint64_t h = (key[0] + len) * 0x9E3779B97F4A7C15ull ^ key[1] * 0xC2B2AE3D27D4EB4Full;
+  return &s->wcache[h >> (64 - STG_WCACHE_BITS)];
+}
+
+
+/* Does cache entry `e` hold the token of this key and length? */
+static inline int stg_wcache_holds(const stg_wcache *e, const uint64_t key[2], size_t len) {
+  return e->len == len && e->key[0] == key[0] && e->key[1] == key[1];
+}
 
 /* Does one token satisfy an instruction's predicate set? */
 int stg_vm_pred(stg_sent_ctx *c, const stg_inst *in, uint32_t tok);

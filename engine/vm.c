@@ -83,9 +83,9 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
       g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
     }
     s->tok_re[tok] = res;
-    uint64_t key;
-    stg_wcache *e = stg_wcache_slot(s, t, &key);
-    if (e && e->len == t->end - t->start && e->key == key)
+    uint64_t key[2];
+    stg_wcache *e = stg_wcache_slot(s, t, key);
+    if (e && stg_wcache_holds(e, key, t->end - t->start))
       e->re = res; /* the next occurrence of this short word starts with it */
   }
   if (!res[re]) {

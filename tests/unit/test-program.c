@@ -37,9 +37,9 @@ static char *scan_all(const stancetag_program *p) {
   stancetag_scratch *s = NULL;
   g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
   GString *out = g_string_new(NULL);
-  g_assert_cmpint(stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, render, out,
-                                 NULL),
-                  ==, STANCETAG_OK);
+  g_assert_cmpint(
+      stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, render, out, NULL), ==,
+      STANCETAG_OK);
   stancetag_scratch_free(s);
   return g_string_free(out, FALSE);
 }
@@ -162,9 +162,9 @@ static void test_stop(void) {
   stancetag_scratch *s = NULL;
   stancetag_scratch_alloc(p, &s);
   int calls = 0;
-  g_assert_cmpint(stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, stop_first,
-                                 &calls, NULL),
-                  ==, STANCETAG_ETERMINATED);
+  g_assert_cmpint(
+      stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, stop_first, &calls, NULL),
+      ==, STANCETAG_ETERMINATED);
   g_assert_cmpint(calls, ==, 1);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
@@ -198,6 +198,39 @@ static void test_word_cache(void) {
     }
   }
   g_string_append(text, "Russia");
+  expect++;
+  for (int round = 0; round < 2; round++) {
+    int n = 0;
+    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
+                                   count_entities, &n, NULL),
+                    ==, STANCETAG_OK);
+    g_assert_cmpint(n, ==, expect);
+  }
+  g_string_free(text, TRUE);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
+/* Tokens of 9 to 16 bytes go through the cache with two key words: the bytes after the token
+ * (", next") must not count, nor may a near miss ("Kaliningrae") or another case hit. */
+static void test_word_cache_long(void) {
+  const char *rules = "entity CITY { \"Kaliningrad\" -> id KGD\n \"Ulaanbaatar\" -> id ULN }\n";
+  stancetag_program *p = NULL;
+  stancetag_error *err = NULL;
+  g_assert_cmpint(stancetag_compile(rules, strlen(rules), "t.rules", NULL, &p, &err), ==,
+                  STANCETAG_OK);
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  GString *text = g_string_new(NULL);
+  int expect = 0;
+  for (int i = 0; i < 40000; i++) {
+    g_string_append_printf(text, "longword%06d x%dyzzzzzzzzzzz ", i, i % 97);
+    if (i % 50 == 0) {
+      g_string_append(text, "Kaliningrad, KALININGRAD Kaliningrae Kaliningradx ulaanbaatar. ");
+      expect += 3;
+    }
+  }
+  g_string_append(text, "Kaliningrad");
   expect++;
   for (int round = 0; round < 2; round++) {
     int n = 0;
@@ -247,5 +280,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/program/stop", test_stop);
   g_test_add_func("/program/threads", test_threads);
   g_test_add_func("/program/word-cache", test_word_cache);
+  g_test_add_func("/program/word-cache-long", test_word_cache_long);
   return g_test_run();
 }
