@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_CHUNK ((size_t)4 << 20)
 #define MAX_THREADS 1024
 
 enum {
@@ -167,7 +166,7 @@ static int tag(const eval_args *e, const stancetag_program *program, eval_docs *
   cfg.scan_flags = STANCETAG_SCAN_ENTITIES;
   cfg.threads = (unsigned)e->threads;
   cfg.output = out;
-  cli_source_opts src = {DEFAULT_CHUNK, FALSE, FALSE, "id", "text"};
+  cli_source_opts src = {CLI_DEFAULT_CHUNK, FALSE, FALSE, "id", "text"};
   docs->src = &src;
   int status = CLI_EXIT_FAIL;
   docs->run = cli_run_new(&cfg);

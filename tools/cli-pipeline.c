@@ -42,6 +42,13 @@ struct cli_run {
   GQueue pending;  /* pieces not yet taken by a worker */
   GQueue inflight; /* every submitted unit not yet emitted, in input order */
   guint max_inflight;
+  size_t inflight_bytes, max_inflight_bytes;
+  guint idle_workers;    /* waiting for work: only then is a submit signalled */
+  gboolean main_waiting; /* the main thread waits for the head unit: only its completion
+                            is signalled */
+  GPtrArray *spare;       /* output buffers written and emptied, for the next pieces: no
+                             allocation (and no malloc arena traffic between threads) per
+                             document */
   gboolean stopping;
   /* main thread only */
   out_summary *summary;
@@ -116,6 +123,24 @@ static void message(cli_run *run, const char *text, gboolean failure) {
   run->failed = run->failed || failure;
 }
 
+static void free_buffer(gpointer b) {
+  g_string_free(b, TRUE);
+}
+
+/* A buffer for a piece's output: a spare one, else a new one. Called with the lock held. */
+static GString *take_buffer(cli_run *run) {
+  return run->spare->len ? g_ptr_array_steal_index_fast(run->spare, run->spare->len - 1)
+                         : g_string_sized_new(4096);
+}
+
+/* Gives back a unit's output buffer (emptied by write_output). Called with the lock held. */
+static void keep_buffer(cli_run *run, unit *u) {
+  if (u->out && run->spare->len < MAX(run->max_inflight, 1) && u->out->allocated_len <= (8u << 20)) {
+    g_ptr_array_add(run->spare, u->out);
+    u->out = NULL;
+  }
+}
+
 static void free_unit(unit *u) {
   if (u->text)
     g_bytes_unref(u->text);
@@ -169,7 +194,6 @@ static void emit(cli_run *run, unit *u) {
     free_doc(d);
     break;
   }
-  free_unit(u);
   progress(run);
 }
 
@@ -179,64 +203,86 @@ static gpointer worker(gpointer data) {
   g_free(data);
   g_mutex_lock(&run->lock);
   for (;;) {
-    while (g_queue_is_empty(&run->pending) && !run->stopping)
+    while (g_queue_is_empty(&run->pending) && !run->stopping) {
+      run->idle_workers++;
       g_cond_wait(&run->work_cond, &run->lock);
+      run->idle_workers--;
+    }
     unit *u = g_queue_pop_head(&run->pending);
     if (!u)
       break;
+    u->out = take_buffer(run);
     g_mutex_unlock(&run->lock);
     process(run, u, scratch);
     g_mutex_lock(&run->lock);
     u->done = TRUE;
-    g_cond_signal(&run->done_cond);
+    if (run->main_waiting && g_queue_peek_head(&run->inflight) == u)
+      g_cond_signal(&run->done_cond);
   }
   g_mutex_unlock(&run->lock);
   return NULL;
 }
 
-/* Emits finished units from the head; waits while more than `limit` are in flight. Called
- * with the lock held. */
-static void drain(cli_run *run, guint limit) {
+static gboolean full(cli_run *run, guint limit, size_t bytes) {
+  return g_queue_get_length(&run->inflight) > limit || run->inflight_bytes > bytes;
+}
+
+/* Emits finished units from the head; while more than `limit` units or `bytes` of text are in
+ * flight, waits, and then until half as many are (fewer wake-ups). Called with the lock
+ * held. */
+static void drain(cli_run *run, guint limit, size_t bytes) {
+  gboolean waited = FALSE;
   for (;;) {
     unit *head = g_queue_peek_head(&run->inflight);
     if (head && head->done) {
       g_queue_pop_head(&run->inflight);
+      if (head->text)
+        run->inflight_bytes -= g_bytes_get_size(head->text);
       g_mutex_unlock(&run->lock);
       emit(run, head);
       g_mutex_lock(&run->lock);
+      keep_buffer(run, head);
+      free_unit(head);
       continue;
     }
-    if (g_queue_get_length(&run->inflight) <= limit)
+    if (!(waited ? full(run, limit / 2, bytes / 2) : full(run, limit, bytes)))
       return;
+    waited = TRUE;
+    run->main_waiting = TRUE;
     if (run->cfg.progress) {
       g_cond_wait_until(&run->done_cond, &run->lock, g_get_monotonic_time() + PROGRESS_EVERY_US);
       progress(run);
     } else {
       g_cond_wait(&run->done_cond, &run->lock);
     }
+    run->main_waiting = FALSE;
   }
 }
 
 static void submit(cli_run *run, unit *u) {
-  if (u->kind == UNIT_PIECE) {
-    u->out = g_string_new(NULL);
+  if (u->kind == UNIT_PIECE)
     u->keys = g_ptr_array_new_with_free_func(g_free);
-  }
   if (run->n_workers == 0) {
-    if (u->kind == UNIT_PIECE)
+    if (u->kind == UNIT_PIECE) {
+      u->out = take_buffer(run);
       process(run, u, run->scratches[0]);
+    }
     emit(run, u);
+    keep_buffer(run, u);
+    free_unit(u);
     return;
   }
   g_mutex_lock(&run->lock);
   g_queue_push_tail(&run->inflight, u);
   if (u->kind == UNIT_PIECE) {
+    run->inflight_bytes += g_bytes_get_size(u->text);
     g_queue_push_tail(&run->pending, u);
-    g_cond_signal(&run->work_cond);
+    if (run->idle_workers)
+      g_cond_signal(&run->work_cond);
   } else {
     u->done = TRUE;
   }
-  drain(run, run->max_inflight - 1);
+  drain(run, run->max_inflight - 1, run->max_inflight_bytes);
   g_mutex_unlock(&run->lock);
 }
 
@@ -263,10 +309,13 @@ cli_run *cli_run_new(const cli_run_config *cfg) {
   g_queue_init(&run->pending);
   g_queue_init(&run->inflight);
   run->summary = out_summary_new();
+  run->spare = g_ptr_array_new_with_free_func(free_buffer);
   run->start_us = g_get_monotonic_time();
   if (cfg->threads > 1) {
     run->n_workers = cfg->threads;
-    run->max_inflight = 2 * cfg->threads + 2;
+    run->max_inflight = 64 * cfg->threads;
+    run->max_inflight_bytes =
+        cfg->max_inflight_bytes ? cfg->max_inflight_bytes : (2 * (size_t)cfg->threads + 2) << 20;
     run->workers = g_new0(GThread *, n);
     for (unsigned i = 0; i < n; i++) {
       gpointer *arg = g_new(gpointer, 2);
@@ -323,7 +372,7 @@ int cli_run_finish(cli_run *run) {
   unsigned n = run->n_workers ? run->n_workers : 1;
   if (run->n_workers) {
     g_mutex_lock(&run->lock);
-    drain(run, 0);
+    drain(run, 0, 0);
     run->stopping = TRUE;
     g_cond_broadcast(&run->work_cond);
     g_mutex_unlock(&run->lock);
@@ -347,6 +396,7 @@ int cli_run_finish(cli_run *run) {
     stancetag_scratch_free(run->scratches[i]);
   g_free(run->scratches);
   out_summary_free(run->summary);
+  g_ptr_array_free(run->spare, TRUE);
   g_mutex_clear(&run->lock);
   g_cond_clear(&run->work_cond);
   g_cond_clear(&run->done_cond);

@@ -3,8 +3,10 @@
  * depend on the number of threads.
  *
  * The main thread submits units in order: pieces of documents, document ends and messages.
- * At most 2 * threads + 2 units are in flight (a piece holds at most one chunk), which bounds
- * memory. With one thread everything runs on the main thread and output is streamed. */
+ * The text in flight is bounded by `max_inflight_bytes` (2 * threads + 2 chunks), which
+ * bounds memory; small documents may have many more units in flight (up to 64 per thread),
+ * so workers and the main thread wake each other rarely. With one thread everything runs on
+ * the main thread and output is streamed. */
 #ifndef STG_CLI_PIPELINE_H
 #define STG_CLI_PIPELINE_H
 
@@ -19,6 +21,7 @@ typedef struct cli_run_config {
   out_options out;
   unsigned scan_flags; /* STANCETAG_SCAN_* */
   unsigned threads;    /* >= 1 */
+  size_t max_inflight_bytes; /* text of the pieces in flight; 0: 2 * threads + 2 MiB */
   FILE *output;
   gboolean progress; /* a progress line on stderr once the run takes over a second */
 } cli_run_config;

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_CHUNK ((size_t)4 << 20)
 #define MIN_CHUNK 16 /* room for a UTF-8 character and a cut */
 #define MAX_THREADS 1024
 
@@ -196,6 +195,7 @@ static int run_scan(scan_args *s) {
   gboolean entities = s->entities < 0 ? cfg.out.format != OUT_TSV : s->entities;
   cfg.scan_flags = entities ? STANCETAG_SCAN_ENTITIES | (s->spans ? STANCETAG_SCAN_SPANS : 0) : 0;
   cfg.threads = (unsigned)s->threads;
+  cfg.max_inflight_bytes = (2 * (size_t)s->threads + 2) * s->src.chunk;
   cfg.output = out;
   cfg.progress = !s->no_progress && isatty(2);
   cli_run *run = cli_run_new(&cfg);
@@ -228,7 +228,7 @@ int cli_cmd_scan(int argc, char **argv) {
   s.threads = s.threads > MAX_THREADS ? MAX_THREADS : s.threads;
   s.includes = g_ptr_array_new_with_free_func((GDestroyNotify)g_pattern_spec_free);
   s.paths = g_ptr_array_new();
-  s.src.chunk = DEFAULT_CHUNK;
+  s.src.chunk = CLI_DEFAULT_CHUNK;
   s.src.id_field = "id";
   s.src.text_field = "text";
   int status = parse(argc, argv, 1, &s);

@@ -16,6 +16,11 @@ enum {
   CLI_EXIT_THRESHOLD = 4 /* eval: a --min-*-f1 threshold was missed */
 };
 
+/* Default --chunk-size: large inputs are read and scanned this many bytes at a time. A
+ * thread's scanning state is about 20 bytes per byte of its piece, so this bounds memory;
+ * it must not depend on the thread count (the output depends on where pieces are cut). */
+#define CLI_DEFAULT_CHUNK ((size_t)1 << 20)
+
 /* Prints "stancetag: MESSAGE" and the hint to try --help; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
