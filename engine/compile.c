@@ -1431,107 +1431,135 @@ static gboolean group_known(const GArray *req, guint from, const GArray *g) {
  * Stored in req[] as instruction indexes, each group ended by STG_REQ_END, or by
  * STG_REQ_END_ANYWHERE when it comes from a look-behind (it may be met before the match's
  * start). Very large rules get no requirements (compile time bound). */
-static void build_requirements(stancetag_program *p) {
-  enum { MAX_REACH = 4096, MAX_TRIES = 256, MAX_GROUPS = 8, MAX_GROUP = 64 };
-  GArray *req = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+typedef struct req_ctx {
+  const stancetag_program *p;
+  GArray *req, *stack, *visited;
+  guint8 *seen, *avoid;
+  guint from;         /* the rule's first entry in req */
+  guint groups, tries; /* of the rule so far */
+} req_ctx;
+
+enum { REQ_MAX_REACH = 4096, REQ_MAX_TRIES = 256, REQ_MAX_GROUPS = 8, REQ_MAX_GROUP = 64 };
+
+/* Is instruction `x` on every path of the fragment from `pc`? */
+static gboolean on_every_path(req_ctx *x, uint32_t pc, uint32_t at, const GArray *all) {
+  int via_other = reach(x->p, pc, at, NULL, x->seen, x->stack, NULL);
+  for (guint k = 0; k < all->len; k++)
+    x->seen[g_array_index(all, uint32_t, k)] = 0;
+  return !via_other;
+}
+
+static void add_group(req_ctx *x, const GArray *group, uint32_t ends) {
+  if (group->len == 0 || group->len > REQ_MAX_GROUP || group_known(x->req, x->from, group))
+    return;
+  g_array_append_vals(x->req, group->data, group->len);
+  g_array_append_val(x->req, ends);
+  x->groups++;
+}
+
+/* The groups of the code fragment from `pc` to its MATCH: a rule's pattern, or the pattern of
+ * a positive look-around that every path of one passes (depth > 0). `ends` ends each group:
+ * STG_REQ_END, or STG_REQ_END_ANYWHERE within a look-behind. */
+static void fragment_groups(req_ctx *x, uint32_t pc, uint32_t ends, int depth) {
+  const stancetag_program *p = x->p;
   GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *group = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *labels = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
-  guint8 *avoid = g_new0(guint8, p->n_code ? p->n_code : 1);
-  const uint32_t end = STG_NONE;
+  GArray *group = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  reach(p, pc, STG_NONE, NULL, x->seen, x->stack, all);
+  const uint32_t *v = (const uint32_t *)(void *)all->data;
+  for (guint i = 0; i < all->len; i++)
+    x->seen[v[i]] = 0;
+  if (all->len > REQ_MAX_REACH)
+    goto done;
+  /* Labels every match needs. */
+  for (guint i = 0; i < all->len && x->groups < REQ_MAX_GROUPS && x->tries < REQ_MAX_TRIES; i++) {
+    const stg_inst *in = &p->code[v[i]];
+    gboolean known = in->op != STG_OP_ANNOT;
+    for (guint k = 0; k < labels->len && !known; k++)
+      known = g_array_index(labels, uint32_t, k) == in->a;
+    if (known)
+      continue;
+    g_array_append_val(labels, in->a);
+    x->tries++;
+    for (guint k = 0; k < all->len; k++)
+      x->avoid[v[k]] = p->code[v[k]].op == STG_OP_ANNOT && p->code[v[k]].a == in->a;
+    int around = reach(p, pc, STG_NONE, x->avoid, x->seen, x->stack, NULL);
+    for (guint k = 0; k < all->len; k++)
+      x->seen[v[k]] = x->avoid[v[k]] = 0;
+    if (!around) {
+      g_array_set_size(group, 0);
+      g_array_append_val(group, v[i]);
+      add_group(x, group, ends);
+    }
+  }
+  /* Instructions every match passes: consumers first (pass 0), then positive look-arounds
+   * (pass 1), then branch points (pass 2). */
+  for (int pass = 0; pass < 3; pass++) {
+    for (guint i = 0; i < all->len && x->tries < REQ_MAX_TRIES && x->groups < REQ_MAX_GROUPS;
+         i++) {
+      uint32_t at = v[i];
+      const stg_inst *in = &p->code[at];
+      gboolean look = (in->op == STG_OP_LOOK || in->op == STG_OP_LOOK1) && !(in->c & 1);
+      gboolean branch = in->op == STG_OP_SPLIT || in->op == STG_OP_JMP;
+      if (pass == 0 ? in->op != STG_OP_PRED || !presence_testable(p, in)
+          : pass == 1 ? !look
+                      : !branch)
+        continue;
+      x->tries++;
+      if (!on_every_path(x, pc, at, all))
+        continue;
+      g_array_set_size(group, 0);
+      if (in->op == STG_OP_LOOK) { /* its own groups: behind, met anywhere */
+        if (depth < 2)
+          fragment_groups(x, in->a, in->b ? STG_REQ_END_ANYWHERE : ends, depth + 1);
+        continue;
+      }
+      gboolean ok = TRUE;
+      if (in->op == STG_OP_LOOK1) { /* its alternatives */
+        for (uint32_t k = 0; k < in->b && ok; k++) {
+          uint32_t alt = in->a + k;
+          ok = presence_testable(p, &p->code[alt]);
+          g_array_append_val(group, alt);
+        }
+      } else {
+        ok = first_consumers(p, at, TRUE, x->seen, x->stack, x->visited, group);
+        clear_seen(x->seen, x->visited);
+      }
+      if (ok)
+        add_group(x, group, in->op == STG_OP_LOOK1 && (in->c & 2) ? STG_REQ_END_ANYWHERE : ends);
+    }
+  }
+done:
+  g_array_free(all, TRUE);
+  g_array_free(labels, TRUE);
+  g_array_free(group, TRUE);
+}
+
+static void build_requirements(stancetag_program *p) {
+  req_ctx x = {p,
+               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+               g_new0(guint8, p->n_code ? p->n_code : 1),
+               g_new0(guint8, p->n_code ? p->n_code : 1),
+               0,
+               0,
+               0};
   p->n_req_off = p->n_rules + 1;
   p->req_off = g_new0(uint32_t, p->n_req_off);
   for (uint32_t r = 0; r < p->n_rules; r++) {
-    const uint32_t pc = p->rules[r].pc;
-    p->req_off[r] = req->len;
-    g_array_set_size(all, 0);
-    reach(p, pc, STG_NONE, NULL, seen, stack, all);
-    const uint32_t *v = (const uint32_t *)(void *)all->data;
-    for (guint i = 0; i < all->len; i++)
-      seen[v[i]] = 0;
-    if (all->len > MAX_REACH)
-      continue;
-    guint groups = 0, tries = 0;
-    /* Labels every match needs. */
-    g_array_set_size(labels, 0);
-    for (guint i = 0; i < all->len && groups < MAX_GROUPS && tries < MAX_TRIES; i++) {
-      const stg_inst *in = &p->code[v[i]];
-      gboolean done = in->op != STG_OP_ANNOT;
-      for (guint k = 0; k < labels->len && !done; k++)
-        done = g_array_index(labels, uint32_t, k) == in->a;
-      if (done)
-        continue;
-      g_array_append_val(labels, in->a);
-      tries++;
-      for (guint k = 0; k < all->len; k++)
-        avoid[v[k]] = p->code[v[k]].op == STG_OP_ANNOT && p->code[v[k]].a == in->a;
-      int around = reach(p, pc, STG_NONE, avoid, seen, stack, NULL);
-      for (guint k = 0; k < all->len; k++)
-        seen[v[k]] = avoid[v[k]] = 0;
-      if (around)
-        continue;
-      g_array_append_val(req, v[i]);
-      g_array_append_val(req, end);
-      groups++;
-    }
-    /* Instructions every match passes: consumers first (pass 0), then positive look-arounds
-     * (pass 1), then branch points (pass 2). */
-    for (int pass = 0; pass < 3; pass++) {
-      for (guint i = 0; i < all->len && tries < MAX_TRIES && groups < MAX_GROUPS; i++) {
-        uint32_t x = v[i];
-        const stg_inst *in = &p->code[x];
-        gboolean look = (in->op == STG_OP_LOOK || in->op == STG_OP_LOOK1) && !(in->c & 1);
-        gboolean branch = in->op == STG_OP_SPLIT || in->op == STG_OP_JMP;
-        if (pass == 0 ? in->op != STG_OP_PRED || !presence_testable(p, in)
-            : pass == 1 ? !look
-                        : !branch)
-          continue;
-        tries++;
-        g_array_set_size(group, 0);
-        gboolean ok = TRUE;
-        uint32_t ends = end;
-        if (in->op == STG_OP_LOOK1) { /* its alternatives */
-          for (uint32_t k = 0; k < in->b && ok; k++) {
-            ok = presence_testable(p, &p->code[in->a + k]);
-            uint32_t alt = in->a + k;
-            g_array_append_val(group, alt);
-          }
-          ends = in->c & 2 ? STG_REQ_END_ANYWHERE : end;
-        } else if (in->op == STG_OP_LOOK) { /* what its pattern starts with */
-          ok = first_consumers(p, in->a, TRUE, seen, stack, visited, group);
-          clear_seen(seen, visited);
-          ends = in->b ? STG_REQ_END_ANYWHERE : end;
-        } else {
-          ok = first_consumers(p, x, TRUE, seen, stack, visited, group);
-          clear_seen(seen, visited);
-        }
-        if (!ok || group->len == 0 || group->len > MAX_GROUP)
-          continue;
-        int via_other = reach(p, pc, x, NULL, seen, stack, NULL);
-        for (guint k = 0; k < all->len; k++)
-          seen[v[k]] = 0;
-        if (via_other || group_known(req, p->req_off[r], group))
-          continue;
-        g_array_append_vals(req, group->data, group->len);
-        g_array_append_val(req, ends);
-        groups++;
-      }
-    }
-    order_groups(p, req, p->req_off[r]);
+    p->req_off[r] = x.from = x.req->len;
+    x.groups = x.tries = 0;
+    fragment_groups(&x, p->rules[r].pc, STG_REQ_END, 0);
+    order_groups(p, x.req, p->req_off[r]);
   }
-  p->req_off[p->n_rules] = req->len;
-  p->n_req = req->len;
-  p->req = (uint32_t *)(void *)g_array_free(req, FALSE);
-  g_array_free(stack, TRUE);
-  g_array_free(all, TRUE);
-  g_array_free(visited, TRUE);
-  g_array_free(group, TRUE);
-  g_array_free(labels, TRUE);
-  g_free(seen);
-  g_free(avoid);
+  p->req_off[p->n_rules] = x.req->len;
+  p->n_req = x.req->len;
+  p->req = (uint32_t *)(void *)g_array_free(x.req, FALSE);
+  g_array_free(x.stack, TRUE);
+  g_array_free(x.visited, TRUE);
+  g_free(x.seen);
+  g_free(x.avoid);
 }
 
 /* ---- first consumers ------------------------------------------------------------------- */

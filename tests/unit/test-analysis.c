@@ -220,6 +220,9 @@ static void test_look_requirements(void) {
   g_assert_true(needs_word(p, rule_index(p, "AHEAD"), "plan"));
   g_assert_true(needs_word(p, rule_index(p, "AHEAD"), "deal"));
   g_assert_true(needs_label(p, rule_index(p, "AHEAD2"), "N"));
+  /* every element a look-around's pattern passes, not only its first */
+  g_assert_true(needs_word(p, rule_index(p, "AHEAD2"), "said"));
+  g_assert_true(needs_label_end(p, rule_index(p, "BEHIND2"), "T", STG_REQ_END_ANYWHERE));
   char *got = scan(p, "Yesterday Dr. Smith backed the plan. Prof., Jones said the deal was a "
                       "Bad idea. It was a Mess said the deal.");
   g_assert_cmpstr(got, ==,
