@@ -837,11 +837,12 @@ void stg_resolve(stg_ast *ast, stg_diags *d) {
       duplicate_phrases(r, s);
   }
   phases(r);
-  /* Unused word classes, in source order. Spans and entities are never unused: their
-   * annotations are output. */
+  /* Unused word classes of the root file, in source order. Spans and entities are never
+   * unused: their annotations are output. An imported lexicon offers classes to use, so its
+   * unused ones are not warned about. */
   for (guint i = 0; i < ast->defs->len; i++) {
     stg_def *def = g_ptr_array_index(ast->defs, i);
-    if (def->kind == STG_DEF_WORDS && def->sym && def->sym->uses == 0 &&
+    if (def->kind == STG_DEF_WORDS && def->sym && def->sym->uses == 0 && def->name_loc.file == 0 &&
         g_ptr_array_index(def->sym->defs, 0) == def)
       WARN(def->name_loc, "word class `%s` is never used", def->name);
   }
