@@ -450,12 +450,30 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
 }
 
 /* A span without an id of its own (its id is its name) stands for the entity or tag it covers
- * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. */
+ * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. A tag that copies
+ * the id of an entity or span it covers exactly (`tag QUOTE_STANCE(target) -> id target.id`)
+ * stands for that one: the record reports TARGET, not the rules' bookkeeping label. */
 static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch *s,
                              uint32_t ann) {
   if (ann == STG_NONE)
     return ann;
   const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  if (p->labels[a->label].kind == STG_LABEL_TAG) {
+    const char *id = stg_sref(p, s, a->id);
+    uint32_t best = ann;
+    for (uint32_t i = s->head[a->start]; i != STG_NONE;
+         i = g_array_index(s->ann, stg_ann, i).next) {
+      const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+      uint32_t kind = p->labels[e->label].kind;
+      if (e->end != a->end || kind == STG_LABEL_TAG || strcmp(stg_sref(p, s, e->id), id) != 0)
+        continue;
+      if (kind == STG_LABEL_ENTITY) /* an entity beats a span over the same words */
+        return i;
+      if (best == ann)
+        best = i;
+    }
+    return best;
+  }
   if (p->labels[a->label].kind != STG_LABEL_SPAN ||
       strcmp(stg_sref(p, s, a->id), p->str + p->labels[a->label].name) != 0)
     return ann;

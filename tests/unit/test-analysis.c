@@ -1,7 +1,8 @@
 /* test-analysis.c: what the compiler derives from patterns so the scanner can skip work
  * (engine/compile.c): the token flags a regex needs, regexes that are only words, rules
  * anchored at the sentence start, shape triggers and requirement groups. These tables only
- * ever skip work, so each case checks the table and, by scanning, that no match is lost. */
+ * ever skip work, so each case checks the table and, by scanning, that no match is lost.
+ * Also which annotation a record reports for a role (scan.c: pass_through). */
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,36 @@ static void test_shared_groups(void) {
   stancetag_program_free(p);
 }
 
+static int target_labels(const stancetag_record *r, void *ctx) {
+  if (r->kind == STANCETAG_RECORD_STANCE)
+    g_string_append_printf(ctx, "%s %s|", r->target.label, r->target.id);
+  return 0;
+}
+
+/* A tag that copies the id of the span it covers exactly (bookkeeping for a later sentence,
+ * as the shipped quote rules do) is reported as that span (scan.c: pass_through). */
+static void test_tag_stands_for_span(void) {
+  stancetag_program *p =
+      compile("entity PERSON { \"Kuleba\" -> id Kuleba }\n"
+              "span TARGET = \"truce\" -> id ceasefire\n"
+              "words OPPOSE_V = verb(reject) -> polarity oppose\n"
+              "rule mark: OPPOSE_V \"the\" target:TARGET => tag MARK(target) -> id target.id\n"
+              "rule other: \"the\" t:\"plan\" => tag MARK(t) -> id plan\n"
+              "rule speaker: holder:PERSON \"agreed\" q:\".\"\n"
+              "  => stance(holder, oppose, antecedent(q, MARK))\n");
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  const char *text = "We reject the truce. Kuleba agreed . We like the plan. Kuleba agreed .";
+  GString *out = g_string_new(NULL);
+  g_assert_cmpint(stancetag_scan(p, s, text, strlen(text), 0, target_labels, out, NULL), ==,
+                  STANCETAG_OK);
+  /* the second MARK covers no annotation with its id: it is reported as itself */
+  g_assert_cmpstr(out->str, ==, "TARGET ceasefire|MARK plan|");
+  g_string_free(out, TRUE);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/analysis/regex-need", test_regex_need);
@@ -264,5 +295,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/analysis/requirements", test_requirements);
   g_test_add_func("/analysis/look-requirements", test_look_requirements);
   g_test_add_func("/analysis/shared-groups", test_shared_groups);
+  g_test_add_func("/analysis/tag-stands-for-span", test_tag_stands_for_span);
   return g_test_run();
 }
