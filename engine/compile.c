@@ -378,7 +378,10 @@ static void compile_words(builder *b, const stg_def *def) {
                   g_array_index(def->expanded_cs, gboolean, i);
     size_t n = tokenize(b, w);
     if (n != 1) {
-      stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, def->name_loc,
+      stg_loc at = def->expanded_loc && i < def->expanded_loc->len
+                       ? g_array_index(def->expanded_loc, stg_loc, i)
+                       : def->name_loc;
+      stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, at,
                "word class `%s`: \"%s\" is %s; word classes hold single words (use a span for "
                "phrases)",
                def->name, w, n == 0 ? "empty" : "several tokens");

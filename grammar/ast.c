@@ -199,6 +199,8 @@ void stg_ast_def_free(stg_def *def) {
     g_ptr_array_unref(def->expanded);
   if (def->expanded_cs)
     g_array_unref(def->expanded_cs);
+  if (def->expanded_loc)
+    g_array_unref(def->expanded_loc);
   if (def->alts) {
     for (guint i = 0; i < def->alts->len; i++)
       stg_ast_span_alt_free(g_ptr_array_index(def->alts, i));

@@ -232,6 +232,7 @@ typedef struct stg_def {
   GArray *word_attrs;   /* stg_attr, applying to every member */
   GPtrArray *expanded;  /* char *: resolved member tokens (inflections expanded, refs merged) */
   GArray *expanded_cs;  /* gboolean per expanded member: case-sensitive */
+  GArray *expanded_loc; /* stg_loc per expanded member: the item it comes from (for errors) */
 
   /* SPAN */
   GPtrArray *alts;      /* struct stg_span_alt * (owned) */

@@ -491,12 +491,14 @@ static void check_span(resolver *r, stg_def *def) {
 
 /* ---- word classes ---- */
 
-static void add_member(stg_def *def, GHashTable *seen, const char *text, gboolean cs) {
+static void add_member(stg_def *def, GHashTable *seen, const char *text, gboolean cs,
+                       stg_loc loc) {
   char *key = g_strdup_printf("%c%s", cs ? 'c' : 'i', text);
   if (!g_hash_table_add(seen, key))
     return;
   g_ptr_array_add(def->expanded, g_strdup(text));
   g_array_append_val(def->expanded_cs, cs);
+  g_array_append_val(def->expanded_loc, loc);
 }
 
 /* Expands def (and the classes it includes, first). `stack` holds the classes being expanded,
@@ -519,14 +521,16 @@ static void expand_words(resolver *r, stg_def *def, GPtrArray *stack) {
   GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *expanded = g_ptr_array_new_with_free_func(g_free);
   GArray *expanded_cs = g_array_new(FALSE, FALSE, sizeof(gboolean));
+  GArray *expanded_loc = g_array_new(FALSE, FALSE, sizeof(stg_loc));
   stg_def tmp = {0};
   tmp.expanded = expanded;
   tmp.expanded_cs = expanded_cs;
+  tmp.expanded_loc = expanded_loc;
   for (guint i = 0; i < def->words->len; i++) {
     stg_word_item *w = &g_array_index(def->words, stg_word_item, i);
     switch (w->kind) {
     case STG_WORD_LIT:
-      add_member(&tmp, seen, w->text, w->case_sensitive);
+      add_member(&tmp, seen, w->text, w->case_sensitive, w->loc);
       break;
     case STG_WORD_VERB:
     case STG_WORD_NOUN:
@@ -536,7 +540,7 @@ static void expand_words(resolver *r, stg_def *def, GPtrArray *stack) {
       else
         stg_inflect_noun(w->text, forms);
       for (guint j = 0; j < forms->len; j++)
-        add_member(&tmp, seen, g_ptr_array_index(forms, j), w->case_sensitive);
+        add_member(&tmp, seen, g_ptr_array_index(forms, j), w->case_sensitive, w->loc);
       break;
     case STG_WORD_REF:
       if (w->sym && w->sym->kind == STG_SYM_WORDS && w->sym->defs->len > 0) {
@@ -544,7 +548,7 @@ static void expand_words(resolver *r, stg_def *def, GPtrArray *stack) {
         expand_words(r, inc, stack);
         for (guint j = 0; inc->expanded && j < inc->expanded->len; j++)
           add_member(&tmp, seen, g_ptr_array_index(inc->expanded, j),
-                     g_array_index(inc->expanded_cs, gboolean, j));
+                     g_array_index(inc->expanded_cs, gboolean, j), w->loc);
       }
       break;
     }
@@ -552,6 +556,7 @@ static void expand_words(resolver *r, stg_def *def, GPtrArray *stack) {
   g_ptr_array_set_size(stack, stack->len - 1);
   def->expanded = expanded;
   def->expanded_cs = expanded_cs;
+  def->expanded_loc = expanded_loc;
   g_hash_table_unref(seen);
   g_ptr_array_unref(forms);
 }
