@@ -1157,17 +1157,6 @@ static gboolean starts_anchored(const stancetag_program *p, uint32_t pc) {
   return ok;
 }
 
-/* Shape triggers ordered by the phase of their rule, then rule and mask. */
-static int cmp_shape_trig(gconstpointer x, gconstpointer y, gpointer data) {
-  const stancetag_program *p = data;
-  const pair *a = x, *c = y;
-  if (p->rules[a->b].phase != p->rules[c->b].phase)
-    return p->rules[a->b].phase < p->rules[c->b].phase ? -1 : 1;
-  if (a->b != c->b)
-    return a->b < c->b ? -1 : 1;
-  return a->a < c->a ? -1 : a->a > c->a;
-}
-
 static void build_triggers(stancetag_program *p) {
   trig_sets t = {g_array_new(FALSE, FALSE, sizeof(pair)), g_array_new(FALSE, FALSE, sizeof(pair)),
                  g_array_new(FALSE, FALSE, sizeof(pair)), g_array_new(FALSE, FALSE, sizeof(pair))};
@@ -1186,8 +1175,8 @@ static void build_triggers(stancetag_program *p) {
       p->rules[r].anywhere = 1;
     }
   }
-  /* shape triggers: in phase order, without repeats; shape_off[ph] is phase ph's first */
-  g_array_sort_with_data(t.shape, cmp_shape_trig, p);
+  /* shape triggers by mask, then rule, without repeats: the scanner tests each mask once */
+  g_array_sort(t.shape, cmp_pair);
   GArray *shape = g_array_new(FALSE, FALSE, sizeof(stg_shape_trig));
   for (guint i = 0; i < t.shape->len; i++) {
     const pair *e = &g_array_index(t.shape, pair, i);
@@ -1195,13 +1184,6 @@ static void build_triggers(stancetag_program *p) {
       continue;
     stg_shape_trig st = {e->a, e->b};
     g_array_append_val(shape, st);
-  }
-  p->n_shape_off = p->n_phases + 2;
-  p->shape_off = g_new0(uint32_t, p->n_shape_off);
-  for (uint32_t ph = 0, i = 0; ph < p->n_shape_off; ph++) {
-    while (i < shape->len && p->rules[g_array_index(shape, stg_shape_trig, i).rule].phase < ph)
-      i++;
-    p->shape_off[ph] = i;
   }
   p->n_shape_trig = shape->len;
   p->shape_trig = (stg_shape_trig *)(void *)g_array_free(shape, FALSE);

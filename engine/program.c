@@ -13,7 +13,7 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 9u
+#define FORMAT_VERSION 10u
 #define ENDIAN_MARK 0x01020304u
 
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
@@ -76,6 +76,14 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   }
   g_hash_table_destroy(vids);
   stg_presence_build(p);
+  /* Shape triggers come grouped by mask: where each group ends, so a token that lacks a mask
+   * skips its group in one step. */
+  g_free(p->shape_next);
+  p->shape_next = g_new(uint32_t, p->n_shape_trig + 1);
+  for (uint32_t k = p->n_shape_trig; k-- > 0;)
+    p->shape_next[k] = k + 1 < p->n_shape_trig && p->shape_trig[k + 1].mask == p->shape_trig[k].mask
+                           ? p->shape_next[k + 1]
+                           : k + 1;
   /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
    * scanner reads one list per token. */
   g_free(p->wtrig_off);
@@ -133,6 +141,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->hash);
   g_free(p->wtrig_off);
   g_free(p->wtrig);
+  g_free(p->shape_next);
   g_free(p->attr_vid);
   g_free(p->cons_vid);
   stg_presence_free(p);
@@ -180,7 +189,6 @@ int stg_prog_validate(const stancetag_program *p) {
       !offsets_ok(p->label_trig_off, p->n_label_trig_off, p->n_labels + 1, p->n_trig) ||
       !offsets_ok(p->phase_off, p->n_phase_off, p->n_phases + 2, p->n_phase_rules) ||
       !offsets_ok(p->anywhere, p->n_anywhere, p->n_phases + 2, p->n_anyw) ||
-      !offsets_ok(p->shape_off, p->n_shape_off, p->n_phases + 2, p->n_shape_trig) ||
       !offsets_ok(p->req_off, p->n_req_off, p->n_rules + 1, p->n_req) ||
       !offsets_ok(p->first_off, p->n_first_off, p->n_rules + 1, p->n_first))
     return -1;

@@ -223,8 +223,7 @@ typedef struct stg_expect_rec {
   X(phase_off, uint32_t)   /* per phase + 1: phase_rules[] start */                              \
   X(anywhere, uint32_t)    /* per phase + 1 offsets into anyw[] */                               \
   X(anyw, uint32_t)                                                                              \
-  X(shape_off, uint32_t) /* per phase + 1 offsets into shape_trig[] */                           \
-  X(shape_trig, stg_shape_trig)                                                                  \
+  X(shape_trig, stg_shape_trig) /* ordered by mask, then rule */                                 \
   X(req_off, uint32_t) /* per rule + 1: req[] start */                                           \
   X(req, uint32_t)     /* groups of instructions (each ended by STG_REQ_END or                 \
                           STG_REQ_END_ANYWHERE) of which a sentence must be able to satisfy one \
@@ -255,6 +254,7 @@ struct stancetag_program {
   uint32_t *rgroup_off, *rgroup; /* per rule + 1: its groups (| STG_GROUP_ANYWHERE) */
   uint32_t *wgroup_off, *wgroup; /* per word id + 1: the groups the word satisfies */
   uint32_t *lgroup_off, *lgroup; /* per label + 1: the groups its annotations satisfy */
+  uint32_t *shape_next; /* per shape_trig[] entry: the first entry of the next mask */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
 };

@@ -295,11 +295,16 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
   uint32_t st = s->sent_stamp;
   const uint32_t n_shape = p->n_shape_trig;
   for (uint32_t i = sb; i < se; i++) {
-    if (n_shape) { /* rules led by a token shape (`/\p{Lu}.../`) */
-      uint32_t f = s->toks.tok[i].flags;
-      for (uint32_t k = 0; k < n_shape; k++)
-        if ((f & p->shape_trig[k].mask) == p->shape_trig[k].mask)
-          trigger(s, p->shape_trig[k].rule, i);
+    /* Rules led by a token shape (`/\p{Lu}.../`), grouped by mask: one test per mask, so a
+     * token costs the rules it starts, not all shape-led rules. */
+    uint32_t f = s->toks.tok[i].flags;
+    for (uint32_t k = 0; k < n_shape;) {
+      uint32_t mask = p->shape_trig[k].mask;
+      if ((f & mask) != mask) {
+        k = p->shape_next[k];
+        continue;
+      }
+      trigger(s, p->shape_trig[k++].rule, i);
     }
     uint32_t w = s->wid[i];
     if (!w)
