@@ -1006,6 +1006,63 @@ static void emit_pat(builder *b, const stg_pat *pat, guint depth) {
   }
 }
 
+/* ---- walks over pattern code ----------------------------------------------------------- */
+
+/* What a walk does at an instruction: go on to its successors, stop on this path, or end. */
+typedef enum walk_step { WALK_ON, WALK_STOP, WALK_END } walk_step;
+
+/* Buffers reused by walks: `seen` is all zero between walks. */
+typedef struct code_walk {
+  const stancetag_program *p;
+  GArray *stack, *visited;
+  guint8 *seen;
+} code_walk;
+
+static void walk_init(code_walk *w, const stancetag_program *p) {
+  w->p = p;
+  w->stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  w->visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  w->seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+}
+
+static void walk_clear(code_walk *w) {
+  g_array_free(w->stack, TRUE);
+  g_array_free(w->visited, TRUE);
+  g_free(w->seen);
+}
+
+/* Visits the code reachable from `pc` depth first, each instruction once. `visit` decides at
+ * each whether the walk goes on to its successors (a SPLIT's two branches, a JMP's target,
+ * none after MATCH, else the next instruction: captures, anchors and look-arounds consume
+ * nothing). Returns FALSE when `visit` ended the walk. */
+static gboolean walk_code(code_walk *w, uint32_t pc,
+                          walk_step (*visit)(void *ctx, uint32_t at, const stg_inst *in),
+                          void *ctx) {
+  gboolean ok = TRUE;
+  g_array_set_size(w->stack, 0);
+  g_array_append_val(w->stack, pc);
+  while (w->stack->len && ok) {
+    uint32_t at = g_array_index(w->stack, uint32_t, w->stack->len - 1);
+    g_array_set_size(w->stack, w->stack->len - 1);
+    if (w->seen[at])
+      continue;
+    w->seen[at] = 1;
+    g_array_append_val(w->visited, at);
+    const stg_inst *in = &w->p->code[at];
+    walk_step step = visit(ctx, at, in);
+    if (step == WALK_END)
+      ok = FALSE;
+    if (step != WALK_ON || in->op == STG_OP_MATCH)
+      continue;
+    uint32_t next[2] = {in->op == STG_OP_SPLIT || in->op == STG_OP_JMP ? in->a : at + 1, in->b};
+    g_array_append_vals(w->stack, next, in->op == STG_OP_SPLIT ? 2 : 1);
+  }
+  for (guint i = 0; i < w->visited->len; i++)
+    w->seen[g_array_index(w->visited, uint32_t, i)] = 0;
+  g_array_set_size(w->visited, 0);
+  return ok;
+}
+
 /* ---- triggers -------------------------------------------------------------------------- */
 
 typedef struct trig_sets {
@@ -1013,78 +1070,49 @@ typedef struct trig_sets {
   GArray *shape;              /* pair (mask, rule) */
 } trig_sets;
 
-/* Walks the epsilon closure from `pc` and records what can consume the first token: words,
- * classes, labels and token shapes (a regex's known flags). Returns FALSE if the rule may
- * start anywhere (a wildcard, a regex or shape of unknown flags, a negation, an empty
- * match). */
-static gboolean first_set(const stancetag_program *p, uint32_t pc, trig_sets *out,
-                          uint32_t rule) {
-  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  guint8 *seen = g_new0(guint8, p->n_code);
-  gboolean ok = TRUE;
-  g_array_append_val(stack, pc);
-  while (stack->len && ok) {
-    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
-    g_array_set_size(stack, stack->len - 1);
-    if (seen[at])
-      continue;
-    seen[at] = 1;
-    const stg_inst *in = &p->code[at];
-    uint32_t next[2];
-    int n_next = 0;
-    switch (in->op) {
-    case STG_OP_PRED:
-      if (in->c) {
-        ok = FALSE;
-        break;
-      }
-      for (uint32_t k = 0; k < in->b; k++) {
-        const stg_pred *d = &p->preds[in->a + k];
-        pair e = {d->a, rule};
-        if (d->kind == STG_PRED_WORD) {
-          g_array_append_val(out->word, e);
-        } else if (d->kind == STG_PRED_CLASS) {
-          g_array_append_val(out->cls, e);
-        } else {
-          e.a = d->kind == STG_PRED_REGEX   ? p->regexes[d->a].need
-                : d->kind == STG_PRED_SHAPE ? d->a
-                                            : 0;
-          if (e.a)
-            g_array_append_val(out->shape, e);
-          else
-            ok = FALSE;
-        }
-      }
-      break;
-    case STG_OP_ANNOT: {
-      pair e = {in->a, rule};
-      g_array_append_val(out->label, e);
-      break;
-    }
-    case STG_OP_SPLIT:
-      next[n_next++] = in->a;
-      next[n_next++] = in->b;
-      break;
-    case STG_OP_JMP:
-      next[n_next++] = in->a;
-      break;
-    case STG_OP_SAVE:
-    case STG_OP_BOS:
-    case STG_OP_EOS:
-    case STG_OP_LOOK:
-    case STG_OP_LOOK1:
-      next[n_next++] = at + 1;
-      break;
-    case STG_OP_MATCH:
-      ok = FALSE;
-      break;
-    }
-    for (int i = 0; i < n_next; i++)
-      g_array_append_val(stack, next[i]);
+typedef struct first_ctx {
+  const stancetag_program *p;
+  trig_sets *out;
+  uint32_t rule;
+} first_ctx;
+
+static walk_step first_visit(void *data, uint32_t at, const stg_inst *in) {
+  first_ctx *x = data;
+  (void)at;
+  if (in->op == STG_OP_MATCH || (in->op == STG_OP_PRED && in->c))
+    return WALK_END;
+  if (in->op == STG_OP_ANNOT) {
+    pair e = {in->a, x->rule};
+    g_array_append_val(x->out->label, e);
+    return WALK_STOP;
   }
-  g_array_free(stack, TRUE);
-  g_free(seen);
-  return ok;
+  if (in->op != STG_OP_PRED)
+    return WALK_ON;
+  for (uint32_t k = 0; k < in->b; k++) {
+    const stg_pred *d = &x->p->preds[in->a + k];
+    pair e = {d->a, x->rule};
+    if (d->kind == STG_PRED_WORD) {
+      g_array_append_val(x->out->word, e);
+    } else if (d->kind == STG_PRED_CLASS) {
+      g_array_append_val(x->out->cls, e);
+    } else {
+      e.a = d->kind == STG_PRED_REGEX   ? x->p->regexes[d->a].need
+            : d->kind == STG_PRED_SHAPE ? d->a
+                                        : 0;
+      if (!e.a)
+        return WALK_END;
+      g_array_append_val(x->out->shape, e);
+    }
+  }
+  return WALK_STOP;
+}
+
+/* Records what can consume the first token of rule `rule` (code from `pc`): words, classes,
+ * labels and token shapes (a regex's known flags). Returns FALSE if the rule may start
+ * anywhere (a wildcard, a regex or shape of unknown flags, a negation, an empty match). */
+static gboolean first_set(code_walk *w, uint32_t pc, trig_sets *out, uint32_t rule) {
+  first_ctx x = {w->p, out, rule};
+  return walk_code(w, pc, first_visit, &x);
 }
 
 /* Turns (key, rule) pairs into prefix offsets over `n_keys` keys appended to `trig`. */
@@ -1115,46 +1143,18 @@ static int cmp_rule_order(gconstpointer x, gconstpointer y, gpointer data) {
   return a < c ? -1 : a > c;
 }
 
+static walk_step anchored_visit(void *data, uint32_t at, const stg_inst *in) {
+  (void)data;
+  (void)at;
+  if (in->op == STG_OP_BOS)
+    return WALK_STOP;
+  return in->op == STG_OP_PRED || in->op == STG_OP_ANNOT || in->op == STG_OP_MATCH ? WALK_END
+                                                                                   : WALK_ON;
+}
+
 /* Does every path from `pc` pass a sentence-start anchor before consuming anything? */
-static gboolean starts_anchored(const stancetag_program *p, uint32_t pc) {
-  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  guint8 *seen = g_new0(guint8, p->n_code);
-  gboolean ok = TRUE;
-  g_array_append_val(stack, pc);
-  while (stack->len && ok) {
-    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
-    g_array_set_size(stack, stack->len - 1);
-    if (seen[at])
-      continue;
-    seen[at] = 1;
-    const stg_inst *in = &p->code[at];
-    uint32_t next[2];
-    int n = 0;
-    switch (in->op) {
-    case STG_OP_BOS:
-      break;
-    case STG_OP_PRED:
-    case STG_OP_ANNOT:
-    case STG_OP_MATCH:
-      ok = FALSE;
-      break;
-    case STG_OP_SPLIT:
-      next[n++] = in->a;
-      next[n++] = in->b;
-      break;
-    case STG_OP_JMP:
-      next[n++] = in->a;
-      break;
-    default:
-      next[n++] = at + 1;
-      break;
-    }
-    for (int i = 0; i < n; i++)
-      g_array_append_val(stack, next[i]);
-  }
-  g_array_free(stack, TRUE);
-  g_free(seen);
-  return ok;
+static gboolean starts_anchored(code_walk *w, uint32_t pc) {
+  return walk_code(w, pc, anchored_visit, NULL);
 }
 
 static void build_triggers(stancetag_program *p) {
@@ -1163,11 +1163,13 @@ static void build_triggers(stancetag_program *p) {
   GArray *trig = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *anyw = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   uint32_t *order = g_new(uint32_t, p->n_rules + 1);
+  code_walk w;
+  walk_init(&w, p);
   for (uint32_t r = 0; r < p->n_rules; r++) {
     order[r] = r;
-    p->rules[r].anchored = starts_anchored(p, p->rules[r].pc);
+    p->rules[r].anchored = starts_anchored(&w, p->rules[r].pc);
     guint w0 = t.word->len, c0 = t.cls->len, l0 = t.label->len, s0 = t.shape->len;
-    if (!first_set(p, p->rules[r].pc, &t, r)) {
+    if (!first_set(&w, p->rules[r].pc, &t, r)) {
       g_array_set_size(t.word, w0);
       g_array_set_size(t.cls, c0);
       g_array_set_size(t.label, l0);
@@ -1175,6 +1177,7 @@ static void build_triggers(stancetag_program *p) {
       p->rules[r].anywhere = 1;
     }
   }
+  walk_clear(&w);
   /* shape triggers by mask, then rule, without repeats: the scanner tests each mask once */
   g_array_sort(t.shape, cmp_pair);
   GArray *shape = g_array_new(FALSE, FALSE, sizeof(stg_shape_trig));
@@ -1238,44 +1241,31 @@ static void sort_pred_sets(stancetag_program *p) {
 
 /* ---- requirements ---------------------------------------------------------------------- */
 
-/* Marks the instructions of a rule's main code reachable from `pc` without passing `avoid` or
- * an instruction marked in `avoid_set` (look-around sub-programs are not entered). Returns 1
- * if MATCH is reachable. */
-static int reach(const stancetag_program *p, uint32_t pc, uint32_t avoid, const guint8 *avoid_set,
-                 guint8 *seen, GArray *stack, GArray *out) {
-  int match = 0;
-  g_array_set_size(stack, 0);
-  g_array_append_val(stack, pc);
-  while (stack->len) {
-    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
-    g_array_set_size(stack, stack->len - 1);
-    if (at == avoid || seen[at] || (avoid_set && avoid_set[at]))
-      continue;
-    seen[at] = 1;
-    if (out)
-      g_array_append_val(out, at);
-    const stg_inst *in = &p->code[at];
-    uint32_t next[2];
-    int n = 0;
-    switch (in->op) {
-    case STG_OP_SPLIT:
-      next[n++] = in->a;
-      next[n++] = in->b;
-      break;
-    case STG_OP_JMP:
-      next[n++] = in->a;
-      break;
-    case STG_OP_MATCH:
-      match = 1;
-      break;
-    default:
-      next[n++] = at + 1;
-      break;
-    }
-    for (int i = 0; i < n; i++)
-      g_array_append_val(stack, next[i]);
-  }
-  return match;
+typedef struct reach_ctx {
+  uint32_t avoid;
+  const guint8 *avoid_set;
+  GArray *out;
+  int match;
+} reach_ctx;
+
+static walk_step reach_visit(void *data, uint32_t at, const stg_inst *in) {
+  reach_ctx *x = data;
+  if (at == x->avoid || (x->avoid_set && x->avoid_set[at]))
+    return WALK_STOP;
+  if (x->out)
+    g_array_append_val(x->out, at);
+  x->match |= in->op == STG_OP_MATCH;
+  return WALK_ON;
+}
+
+/* The instructions of a pattern's code reachable from `pc` without passing `avoid` or an
+ * instruction marked in `avoid_set` (look-around sub-programs are not entered) go into `out`
+ * (unless NULL). Returns 1 if MATCH is reachable. */
+static int reach(code_walk *w, uint32_t pc, uint32_t avoid, const guint8 *avoid_set,
+                 GArray *out) {
+  reach_ctx x = {avoid, avoid_set, out, 0};
+  walk_code(w, pc, reach_visit, &x);
+  return x.match;
 }
 
 /* Can a sentence-level presence test decide this instruction? PRED over words and classes
@@ -1293,55 +1283,29 @@ static gboolean presence_testable(const stancetag_program *p, const stg_inst *in
   return TRUE;
 }
 
+typedef struct consumers_ctx {
+  const stancetag_program *p;
+  gboolean testable;
+  GArray *out;
+} consumers_ctx;
+
+static walk_step consumers_visit(void *data, uint32_t at, const stg_inst *in) {
+  consumers_ctx *x = data;
+  if (in->op == STG_OP_MATCH)
+    return WALK_END;
+  if (in->op != STG_OP_PRED && in->op != STG_OP_ANNOT)
+    return WALK_ON;
+  g_array_append_val(x->out, at);
+  return x->testable && !presence_testable(x->p, in) ? WALK_END : WALK_STOP;
+}
+
 /* The consuming instructions that can come first from `pc` (through jumps, splits, captures,
  * anchors and look-arounds, which consume nothing) go into `out`; FALSE when MATCH is
  * reachable without consuming anything or, with `testable`, when one of them cannot be
  * presence-tested. */
-static gboolean first_consumers(const stancetag_program *p, uint32_t pc, gboolean testable,
-                                guint8 *seen, GArray *stack, GArray *visited, GArray *out) {
-  gboolean ok = TRUE;
-  g_array_set_size(stack, 0);
-  g_array_append_val(stack, pc);
-  while (stack->len && ok) {
-    uint32_t at = g_array_index(stack, uint32_t, stack->len - 1);
-    g_array_set_size(stack, stack->len - 1);
-    if (seen[at])
-      continue;
-    seen[at] = 1;
-    g_array_append_val(visited, at);
-    const stg_inst *in = &p->code[at];
-    uint32_t next[2];
-    int n = 0;
-    switch (in->op) {
-    case STG_OP_PRED:
-    case STG_OP_ANNOT:
-      ok = !testable || presence_testable(p, in);
-      g_array_append_val(out, at);
-      break;
-    case STG_OP_SPLIT:
-      next[n++] = in->a;
-      next[n++] = in->b;
-      break;
-    case STG_OP_JMP:
-      next[n++] = in->a;
-      break;
-    case STG_OP_MATCH:
-      ok = FALSE;
-      break;
-    default:
-      next[n++] = at + 1;
-      break;
-    }
-    for (int i = 0; i < n; i++)
-      g_array_append_val(stack, next[i]);
-  }
-  return ok;
-}
-
-static void clear_seen(guint8 *seen, GArray *list) {
-  for (guint i = 0; i < list->len; i++)
-    seen[g_array_index(list, uint32_t, i)] = 0;
-  g_array_set_size(list, 0);
+static gboolean first_consumers(code_walk *w, uint32_t pc, gboolean testable, GArray *out) {
+  consumers_ctx x = {w->p, testable, out};
+  return walk_code(w, pc, consumers_visit, &x);
 }
 
 /* Testing cost of a requirement group: annotation labels are one lookup, words and classes
@@ -1418,8 +1382,9 @@ static gboolean group_known(const GArray *req, guint from, const GArray *g) {
  * start). Very large rules get no requirements (compile time bound). */
 typedef struct req_ctx {
   const stancetag_program *p;
-  GArray *req, *stack, *visited;
-  guint8 *seen, *avoid;
+  code_walk w;
+  GArray *req;
+  guint8 *avoid;
   guint from;         /* the rule's first entry in req */
   guint groups, tries; /* of the rule so far */
 } req_ctx;
@@ -1427,11 +1392,8 @@ typedef struct req_ctx {
 enum { REQ_MAX_REACH = 4096, REQ_MAX_TRIES = 256, REQ_MAX_GROUPS = 8, REQ_MAX_GROUP = 64 };
 
 /* Is instruction `x` on every path of the fragment from `pc`? */
-static gboolean on_every_path(req_ctx *x, uint32_t pc, uint32_t at, const GArray *all) {
-  int via_other = reach(x->p, pc, at, NULL, x->seen, x->stack, NULL);
-  for (guint k = 0; k < all->len; k++)
-    x->seen[g_array_index(all, uint32_t, k)] = 0;
-  return !via_other;
+static gboolean on_every_path(req_ctx *x, uint32_t pc, uint32_t at) {
+  return !reach(&x->w, pc, at, NULL, NULL);
 }
 
 static void add_group(req_ctx *x, const GArray *group, uint32_t ends) {
@@ -1450,10 +1412,8 @@ static void fragment_groups(req_ctx *x, uint32_t pc, uint32_t ends, int depth) {
   GArray *all = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *labels = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   GArray *group = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  reach(p, pc, STG_NONE, NULL, x->seen, x->stack, all);
+  reach(&x->w, pc, STG_NONE, NULL, all);
   const uint32_t *v = (const uint32_t *)(void *)all->data;
-  for (guint i = 0; i < all->len; i++)
-    x->seen[v[i]] = 0;
   if (all->len > REQ_MAX_REACH)
     goto done;
   /* Labels every match needs. */
@@ -1468,9 +1428,9 @@ static void fragment_groups(req_ctx *x, uint32_t pc, uint32_t ends, int depth) {
     x->tries++;
     for (guint k = 0; k < all->len; k++)
       x->avoid[v[k]] = p->code[v[k]].op == STG_OP_ANNOT && p->code[v[k]].a == in->a;
-    int around = reach(p, pc, STG_NONE, x->avoid, x->seen, x->stack, NULL);
+    int around = reach(&x->w, pc, STG_NONE, x->avoid, NULL);
     for (guint k = 0; k < all->len; k++)
-      x->seen[v[k]] = x->avoid[v[k]] = 0;
+      x->avoid[v[k]] = 0;
     if (!around) {
       g_array_set_size(group, 0);
       g_array_append_val(group, v[i]);
@@ -1491,7 +1451,7 @@ static void fragment_groups(req_ctx *x, uint32_t pc, uint32_t ends, int depth) {
                       : !branch)
         continue;
       x->tries++;
-      if (!on_every_path(x, pc, at, all))
+      if (!on_every_path(x, pc, at))
         continue;
       g_array_set_size(group, 0);
       if (in->op == STG_OP_LOOK) { /* its own groups: behind, met anywhere */
@@ -1507,8 +1467,7 @@ static void fragment_groups(req_ctx *x, uint32_t pc, uint32_t ends, int depth) {
           g_array_append_val(group, alt);
         }
       } else {
-        ok = first_consumers(p, at, TRUE, x->seen, x->stack, x->visited, group);
-        clear_seen(x->seen, x->visited);
+        ok = first_consumers(&x->w, at, TRUE, group);
       }
       if (ok)
         add_group(x, group, in->op == STG_OP_LOOK1 && (in->c & 2) ? STG_REQ_END_ANYWHERE : ends);
@@ -1521,15 +1480,9 @@ done:
 }
 
 static void build_requirements(stancetag_program *p) {
-  req_ctx x = {p,
-               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
-               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
-               g_array_new(FALSE, FALSE, sizeof(uint32_t)),
-               g_new0(guint8, p->n_code ? p->n_code : 1),
-               g_new0(guint8, p->n_code ? p->n_code : 1),
-               0,
-               0,
-               0};
+  req_ctx x = {p, {0}, g_array_new(FALSE, FALSE, sizeof(uint32_t)),
+               g_new0(guint8, p->n_code ? p->n_code : 1), 0, 0, 0};
+  walk_init(&x.w, p);
   p->n_req_off = p->n_rules + 1;
   p->req_off = g_new0(uint32_t, p->n_req_off);
   for (uint32_t r = 0; r < p->n_rules; r++) {
@@ -1541,9 +1494,7 @@ static void build_requirements(stancetag_program *p) {
   p->req_off[p->n_rules] = x.req->len;
   p->n_req = x.req->len;
   p->req = (uint32_t *)(void *)g_array_free(x.req, FALSE);
-  g_array_free(x.stack, TRUE);
-  g_array_free(x.visited, TRUE);
-  g_free(x.seen);
+  walk_clear(&x.w);
   g_free(x.avoid);
 }
 
@@ -1556,17 +1507,15 @@ static void build_requirements(stancetag_program *p) {
 static void build_first(stancetag_program *p) {
   enum { MAX_FIRST = 64 };
   GArray *out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *stack = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *visited = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  guint8 *seen = g_new0(guint8, p->n_code ? p->n_code : 1);
+  code_walk w;
+  walk_init(&w, p);
   const uint32_t unknown = STG_NONE;
   p->n_first_off = p->n_rules + 1;
   p->first_off = g_new0(uint32_t, p->n_first_off);
   for (uint32_t r = 0; r < p->n_rules; r++) {
     guint from = out->len;
     p->first_off[r] = from;
-    gboolean ok = first_consumers(p, p->rules[r].pc, FALSE, seen, stack, visited, out);
-    clear_seen(seen, visited);
+    gboolean ok = first_consumers(&w, p->rules[r].pc, FALSE, out);
     /* Annotations without constraints are what triggered the rule: nothing to test. */
     gboolean trivial = TRUE;
     for (guint k = from; k < out->len && trivial; k++) {
@@ -1581,9 +1530,7 @@ static void build_first(stancetag_program *p) {
   p->first_off[p->n_rules] = out->len;
   p->n_first = out->len;
   p->first = (uint32_t *)(void *)g_array_free(out, FALSE);
-  g_array_free(stack, TRUE);
-  g_array_free(visited, TRUE);
-  g_free(seen);
+  walk_clear(&w);
 }
 
 /* ---- rules ----------------------------------------------------------------------------- */
