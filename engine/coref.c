@@ -12,15 +12,8 @@
 
 /* Is annotation `a` the only one of its label in its sentence (others inside it aside)? */
 static int sole(const stancetag_scratch *s, const stg_ann *a) {
-  size_t lo = 0, hi = s->toks.n_sent; /* a's sentence: the last one starting at or before it */
-  while (hi - lo > 1) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (s->toks.sent[mid].first <= a->start)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  for (uint32_t t = s->toks.sent[lo].first; t < s->toks.sent[lo].last; t++)
+  const stg_sentence *sent = &s->toks.sent[stg_sentence_of(&s->toks, a->start)];
+  for (uint32_t t = sent->first; t < sent->last; t++)
     for (uint32_t i = s->head[t]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
       const stg_ann *o = &g_array_index(s->ann, stg_ann, i);
       if (o->label == a->label && (o->start < a->start || o->end > a->end))

@@ -454,6 +454,26 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
   return best;
 }
 
+/* The annotation that stands for `ann` among those over exactly its words, leaving out those of
+ * kind `skip` and, if `id` is given, those with another id: an entity first, else the first
+ * other one; `ann` itself when there is none. */
+static uint32_t same_words(const stancetag_program *p, const stancetag_scratch *s, uint32_t ann,
+                           uint32_t skip, const char *id) {
+  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  uint32_t best = ann;
+  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
+    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+    uint32_t kind = p->labels[e->label].kind;
+    if (e->end != a->end || kind == skip || (id && strcmp(stg_sref(p, s, e->id), id) != 0))
+      continue;
+    if (kind == STG_LABEL_ENTITY)
+      return i;
+    if (best == ann)
+      best = i;
+  }
+  return best;
+}
+
 /* A span without an id of its own (its id is its name) stands for the entity or tag it covers
  * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. A tag that copies
  * the id of an entity or span it covers exactly (`tag QUOTE_STANCE(target) -> id target.id`)
@@ -463,37 +483,17 @@ static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch
   if (ann == STG_NONE)
     return ann;
   const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
-  if (p->labels[a->label].kind == STG_LABEL_TAG) {
-    const char *id = stg_sref(p, s, a->id);
-    uint32_t best = ann;
-    for (uint32_t i = s->head[a->start]; i != STG_NONE;
-         i = g_array_index(s->ann, stg_ann, i).next) {
-      const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
-      uint32_t kind = p->labels[e->label].kind;
-      if (e->end != a->end || kind == STG_LABEL_TAG || strcmp(stg_sref(p, s, e->id), id) != 0)
-        continue;
-      if (kind == STG_LABEL_ENTITY) /* an entity beats a span over the same words */
-        return i;
-      if (best == ann)
-        best = i;
-    }
-    return best;
-  }
-  if (p->labels[a->label].kind != STG_LABEL_SPAN ||
-      strcmp(stg_sref(p, s, a->id), p->str + p->labels[a->label].name) != 0)
+  const char *id = stg_sref(p, s, a->id);
+  switch (p->labels[a->label].kind) {
+  case STG_LABEL_TAG:
+    return same_words(p, s, ann, STG_LABEL_TAG, id);
+  case STG_LABEL_SPAN:
+    return strcmp(id, p->str + p->labels[a->label].name) == 0
+               ? same_words(p, s, ann, STG_LABEL_SPAN, NULL)
+               : ann;
+  default:
     return ann;
-  uint32_t best = ann;
-  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
-    uint32_t kind = p->labels[e->label].kind;
-    if (e->end != a->end || kind == STG_LABEL_SPAN)
-      continue;
-    if (kind == STG_LABEL_ENTITY) /* an entity beats a tag over the same words */
-      return i;
-    if (best == ann)
-      best = i;
   }
-  return best;
 }
 
 static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
@@ -865,18 +865,10 @@ void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_
   out->rule = r->rule != STG_NONE ? p->str + p->rules[r->rule].name : NULL;
   if (r->kind == STANCETAG_RECORD_ENTITY) {
     const stg_ann *a = &g_array_index(s->ann, stg_ann, r->ann);
-    /* the sentence of an entity: the one containing its first token (binary search) */
-    size_t lo = 0, hi = s->toks.n_sent;
-    while (hi - lo > 1) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (s->toks.sent[mid].first <= a->start)
-        lo = mid;
-      else
-        hi = mid;
-    }
-    if (s->toks.n_sent) {
-      out->sentence_start = s->toks.tok[s->toks.sent[lo].first].start;
-      out->sentence_end = s->toks.tok[s->toks.sent[lo].last - 1].end;
+    if (s->toks.n_sent) { /* the sentence of an entity: the one holding its first token */
+      const stg_sentence *es = &s->toks.sent[stg_sentence_of(&s->toks, a->start)];
+      out->sentence_start = s->toks.tok[es->first].start;
+      out->sentence_end = s->toks.tok[es->last - 1].end;
     }
     if (!out->rule)
       out->rule = p->str + p->labels[a->label].name;

@@ -47,6 +47,20 @@ typedef struct stg_tokens {
   size_t nul_bytes;
 } stg_tokens;
 
+/* The sentence holding token `tok`: the last one starting at or before it (binary search);
+ * 0 when there are none. */
+static inline size_t stg_sentence_of(const stg_tokens *t, uint32_t tok) {
+  size_t lo = 0, hi = t->n_sent;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->sent[mid].first <= tok)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 void stg_tokens_init(stg_tokens *t);
 void stg_tokens_clear(stg_tokens *t); /* frees the buffers */
 
