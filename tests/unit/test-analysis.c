@@ -9,21 +9,8 @@
 
 #include "program.h"
 #include "stancetag.h"
+#include "test-compile.h"
 #include "tokenize.h"
-
-static stancetag_program *compile(const char *rules) {
-  stancetag_program *p = NULL;
-  stancetag_error *err = NULL;
-  int rc = stancetag_compile(rules, strlen(rules), "t.rules", NULL, &p, &err);
-  for (stancetag_error *e = err; e; e = e->next) {
-    char *m = stancetag_error_format(e);
-    g_test_message("%s", m);
-    free(m);
-  }
-  g_assert_cmpint(rc, ==, STANCETAG_OK);
-  stancetag_error_free(err);
-  return p;
-}
 
 /* Entities found in `text`, as "LABEL text|..." in order. */
 typedef struct found {
@@ -74,16 +61,16 @@ static uint32_t need_of(const stancetag_program *p, const char *source, uint32_t
 }
 
 static void test_regex_need(void) {
-  stancetag_program *p = compile("span CAPW = /\\p{Lu}[\\p{L}]+/\n"
-                                 "span CAPA = /[A-Z][a-z]+/\n"
-                                 "span CAPI = /[A-Z]y[a-z]+/i\n"
-                                 "span ALT = /\\p{Lu}x|y/\n"
-                                 "span OPT = /(\\p{Lu})?bc/\n"
-                                 "span OPTQ = /[A-Z]?de/\n"
-                                 "span NUM = /[0-9]+/\n"
-                                 "span GRP = /(?:[A-Z]|É)tat/\n"
-                                 "span LET = /\\p{L}q+/\n"
-                                 "span LIT = /Zo+m/\n");
+  stancetag_program *p = test_compile("span CAPW = /\\p{Lu}[\\p{L}]+/\n"
+                                      "span CAPA = /[A-Z][a-z]+/\n"
+                                      "span CAPI = /[A-Z]y[a-z]+/i\n"
+                                      "span ALT = /\\p{Lu}x|y/\n"
+                                      "span OPT = /(\\p{Lu})?bc/\n"
+                                      "span OPTQ = /[A-Z]?de/\n"
+                                      "span NUM = /[0-9]+/\n"
+                                      "span GRP = /(?:[A-Z]|É)tat/\n"
+                                      "span LET = /\\p{L}q+/\n"
+                                      "span LIT = /Zo+m/\n");
   const uint32_t cap = STG_TF_CAP | STG_TF_WORD;
   g_assert_cmphex(need_of(p, "\\p{Lu}[\\p{L}]+", 0), ==, cap);
   g_assert_cmphex(need_of(p, "[A-Z][a-z]+", 0), ==, cap);
@@ -115,9 +102,9 @@ static void test_regex_need(void) {
 }
 
 static void test_literal_regex(void) {
-  stancetag_program *p = compile("span P = /(al|Al|Abu)/ \"-\"\n"
-                                 "span Q = /(?:el|ul)/i \"-\"\n"
-                                 "span R = /al|[b]l/ \"-\"\n");
+  stancetag_program *p = test_compile("span P = /(al|Al|Abu)/ \"-\"\n"
+                                      "span Q = /(?:el|ul)/i \"-\"\n"
+                                      "span R = /al|[b]l/ \"-\"\n");
   /* P and Q became words: no regex left, triggered by the words; R stays a regex. */
   g_assert_cmpuint(p->n_regexes, ==, 1);
   g_assert_cmpuint(rule_named(p, "P")->anywhere, ==, 0);
@@ -130,13 +117,13 @@ static void test_literal_regex(void) {
 
 static void test_anchored(void) {
   stancetag_program *p =
-      compile("entity PERSON { \"Kirby\" -> id Kirby }\n"
-              "span TARGET = \"truce\"\n"
-              "words OPPOSE = verb(reject) -> polarity oppose\n"
-              "rule start: ^ holder:(\"He\" | PERSON) cue:OPPOSE \"the\"? target:TARGET\n"
-              "  => stance(holder, polarity(cue), target)\n"
-              "span LEAD = (?<= \"x\")? ^ \"So\"\n"
-              "span EITHER = ^ \"A\" | \"B\"\n");
+      test_compile("entity PERSON { \"Kirby\" -> id Kirby }\n"
+                   "span TARGET = \"truce\"\n"
+                   "words OPPOSE = verb(reject) -> polarity oppose\n"
+                   "rule start: ^ holder:(\"He\" | PERSON) cue:OPPOSE \"the\"? target:TARGET\n"
+                   "  => stance(holder, polarity(cue), target)\n"
+                   "span LEAD = (?<= \"x\")? ^ \"So\"\n"
+                   "span EITHER = ^ \"A\" | \"B\"\n");
   g_assert_cmpuint(rule_named(p, "start")->anchored, ==, 1);
   g_assert_cmpuint(rule_named(p, "LEAD")->anchored, ==, 1);
   g_assert_cmpuint(rule_named(p, "EITHER")->anchored, ==, 0);
@@ -189,10 +176,11 @@ static gboolean needs_word(const stancetag_program *p, uint32_t r, const char *w
 }
 
 static void test_requirements(void) {
-  stancetag_program *p = compile("entity COUNTRY { \"Russia\" -> id RUS }\n"
-                                 "words PREP = \"in\" | \"for\"\n"
-                                 "span OTHER = PREP \"the\"? COUNTRY | COUNTRY \"'s\"\n"
-                                 "span QUOTE = ^ ((?! \"x\") _){1,40} \",\"? \"said\" COUNTRY\n");
+  stancetag_program *p =
+      test_compile("entity COUNTRY { \"Russia\" -> id RUS }\n"
+                   "words PREP = \"in\" | \"for\"\n"
+                   "span OTHER = PREP \"the\"? COUNTRY | COUNTRY \"'s\"\n"
+                   "span QUOTE = ^ ((?! \"x\") _){1,40} \",\"? \"said\" COUNTRY\n");
   /* Every match of OTHER uses a COUNTRY, through either alternative. */
   g_assert_true(needs_label(p, rule_index(p, "OTHER"), "COUNTRY"));
   /* The word after a long repetition is still found. */
@@ -210,12 +198,12 @@ static void test_requirements(void) {
 /* A positive look-around every match passes is a requirement too; a look-behind's may be met
  * before the match starts, so it does not bound the start. */
 static void test_look_requirements(void) {
-  stancetag_program *p = compile("span T = \"Dr.\" | \"Prof.\"\n"
-                                 "span N = /\\p{Lu}[a-z]+/\n"
-                                 "span BEHIND = (?<= T) N\n"
-                                 "span BEHIND2 = (?<= T \",\"?) N\n"
-                                 "span AHEAD = \"the\" (?= \"plan\" | \"deal\")\n"
-                                 "span AHEAD2 = \"a\" (?= N \"said\")\n");
+  stancetag_program *p = test_compile("span T = \"Dr.\" | \"Prof.\"\n"
+                                      "span N = /\\p{Lu}[a-z]+/\n"
+                                      "span BEHIND = (?<= T) N\n"
+                                      "span BEHIND2 = (?<= T \",\"?) N\n"
+                                      "span AHEAD = \"the\" (?= \"plan\" | \"deal\")\n"
+                                      "span AHEAD2 = \"a\" (?= N \"said\")\n");
   g_assert_true(needs_label_end(p, rule_index(p, "BEHIND"), "T", STG_REQ_END_ANYWHERE));
   g_assert_true(needs_label_end(p, rule_index(p, "BEHIND2"), "T", STG_REQ_END_ANYWHERE));
   g_assert_true(needs_word(p, rule_index(p, "AHEAD"), "plan"));
@@ -236,10 +224,10 @@ static void test_look_requirements(void) {
 /* Requirement groups are numbered once per program (presence.c): two rules needing the same
  * cue share a group, and a word satisfies the groups of its classes. */
 static void test_shared_groups(void) {
-  stancetag_program *p = compile("words CUE = \"backed\" | \"welcomed\"\n"
-                                 "span TARGET = \"truce\"\n"
-                                 "span A = \"Peru\" CUE _{0,3} TARGET\n"
-                                 "span B = \"Chile\" CUE _{0,3} TARGET\n");
+  stancetag_program *p = test_compile("words CUE = \"backed\" | \"welcomed\"\n"
+                                      "span TARGET = \"truce\"\n"
+                                      "span A = \"Peru\" CUE _{0,3} TARGET\n"
+                                      "span B = \"Chile\" CUE _{0,3} TARGET\n");
   uint32_t a = rule_index(p, "A"), b = rule_index(p, "B");
   g_assert_cmpuint(p->rgroup_off[a + 1] - p->rgroup_off[a], >=, 2);
   uint32_t shared = 0;
@@ -267,13 +255,13 @@ static int target_labels(const stancetag_record *r, void *ctx) {
  * as the shipped quote rules do) is reported as that span (scan.c: pass_through). */
 static void test_tag_stands_for_span(void) {
   stancetag_program *p =
-      compile("entity PERSON { \"Kuleba\" -> id Kuleba }\n"
-              "span TARGET = \"truce\" -> id ceasefire\n"
-              "words OPPOSE_V = verb(reject) -> polarity oppose\n"
-              "rule mark: OPPOSE_V \"the\" target:TARGET => tag MARK(target) -> id target.id\n"
-              "rule other: \"the\" t:\"plan\" => tag MARK(t) -> id plan\n"
-              "rule speaker: holder:PERSON \"agreed\" q:\".\"\n"
-              "  => stance(holder, oppose, antecedent(q, MARK))\n");
+      test_compile("entity PERSON { \"Kuleba\" -> id Kuleba }\n"
+                   "span TARGET = \"truce\" -> id ceasefire\n"
+                   "words OPPOSE_V = verb(reject) -> polarity oppose\n"
+                   "rule mark: OPPOSE_V \"the\" target:TARGET => tag MARK(target) -> id target.id\n"
+                   "rule other: \"the\" t:\"plan\" => tag MARK(t) -> id plan\n"
+                   "rule speaker: holder:PERSON \"agreed\" q:\".\"\n"
+                   "  => stance(holder, oppose, antecedent(q, MARK))\n");
   stancetag_scratch *s = NULL;
   g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
   const char *text = "We reject the truce. Kuleba agreed . We like the plan. Kuleba agreed .";

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "stancetag.h"
+#include "test-compile.h"
 
 static const char *RULES =
     "entity COUNTRY {\n"
@@ -45,17 +46,7 @@ static char *scan_all(const stancetag_program *p) {
 }
 
 static stancetag_program *compile_rules(void) {
-  stancetag_program *p = NULL;
-  stancetag_error *err = NULL;
-  int rc = stancetag_compile(RULES, strlen(RULES), "t.rules", NULL, &p, &err);
-  for (stancetag_error *e = err; e; e = e->next) {
-    char *m = stancetag_error_format(e);
-    g_test_message("%s", m);
-    free(m);
-  }
-  g_assert_cmpint(rc, ==, STANCETAG_OK);
-  stancetag_error_free(err);
-  return p;
+  return test_compile(RULES);
 }
 
 /* Records come by start offset, longer first: a stance starting at its holder precedes the
@@ -184,6 +175,19 @@ static int count_entities(const stancetag_record *r, void *ctx) {
 /* Short ASCII words go through a per-scratch word-id cache keyed by their raw bytes: case
  * variants, a word at the very end of the buffer (no 8 bytes to read) and thousands of other
  * words that evict entries must all find the same ids, document after document. */
+/* Scans `text` twice with the same scratch (the second time through a warm word cache): both
+ * times `expect` entities. */
+static void assert_entities_twice(const stancetag_program *p, stancetag_scratch *s,
+                                  const GString *text, int expect) {
+  for (int round = 0; round < 2; round++) {
+    int n = 0;
+    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
+                                   count_entities, &n, NULL),
+                    ==, STANCETAG_OK);
+    g_assert_cmpint(n, ==, expect);
+  }
+}
+
 static void test_word_cache(void) {
   stancetag_program *p = compile_rules();
   stancetag_scratch *s = NULL;
@@ -199,13 +203,7 @@ static void test_word_cache(void) {
   }
   g_string_append(text, "Russia");
   expect++;
-  for (int round = 0; round < 2; round++) {
-    int n = 0;
-    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
-                                   count_entities, &n, NULL),
-                    ==, STANCETAG_OK);
-    g_assert_cmpint(n, ==, expect);
-  }
+  assert_entities_twice(p, s, text, expect);
   g_string_free(text, TRUE);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
@@ -214,11 +212,8 @@ static void test_word_cache(void) {
 /* Tokens of 9 to 16 bytes go through the cache with two key words: the bytes after the token
  * (", next") must not count, nor may a near miss ("Kaliningrae") or another case hit. */
 static void test_word_cache_long(void) {
-  const char *rules = "entity CITY { \"Kaliningrad\" -> id KGD\n \"Ulaanbaatar\" -> id ULN }\n";
-  stancetag_program *p = NULL;
-  stancetag_error *err = NULL;
-  g_assert_cmpint(stancetag_compile(rules, strlen(rules), "t.rules", NULL, &p, &err), ==,
-                  STANCETAG_OK);
+  stancetag_program *p =
+      test_compile("entity CITY { \"Kaliningrad\" -> id KGD\n \"Ulaanbaatar\" -> id ULN }\n");
   stancetag_scratch *s = NULL;
   g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
   GString *text = g_string_new(NULL);
@@ -232,13 +227,7 @@ static void test_word_cache_long(void) {
   }
   g_string_append(text, "Kaliningrad");
   expect++;
-  for (int round = 0; round < 2; round++) {
-    int n = 0;
-    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
-                                   count_entities, &n, NULL),
-                    ==, STANCETAG_OK);
-    g_assert_cmpint(n, ==, expect);
-  }
+  assert_entities_twice(p, s, text, expect);
   g_string_free(text, TRUE);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
