@@ -49,9 +49,7 @@ typedef struct builder {
   gboolean too_big;
 } builder;
 
-typedef struct pair {
-  uint32_t a, b;
-} pair;
+typedef stg_pair pair;
 
 static void strtab_grow(strtab *t) {
   size_t cap = t->cap ? t->cap * 2 : 1024, mask = cap - 1;
@@ -284,17 +282,11 @@ static void compile_entity(builder *b, const stg_def *def) {
   }
 }
 
-static int cmp_pair(const void *x, const void *y) {
-  const pair *p = x, *q = y;
-  if (p->a != q->a)
-    return p->a < q->a ? -1 : 1;
-  return p->b < q->b ? -1 : p->b > q->b;
-}
 
 /* Sorts (word, child) pairs by word (words are distinct among one node's edges). */
 static void sort_edges(pair *e, size_t n) {
   if (n > 16) {
-    qsort(e, n, sizeof *e, cmp_pair);
+    qsort(e, n, sizeof *e, stg_pair_cmp);
     return;
   }
   for (size_t i = 1; i < n; i++) {
@@ -1115,26 +1107,6 @@ static gboolean first_set(code_walk *w, uint32_t pc, trig_sets *out, uint32_t ru
   return walk_code(w, pc, first_visit, &x);
 }
 
-/* Turns (key, rule) pairs into prefix offsets over `n_keys` keys appended to `trig`. */
-static uint32_t *offsets_from_pairs(GArray *pairs, uint32_t n_keys, GArray *trig, uint32_t *n) {
-  g_array_sort(pairs, cmp_pair);
-  uint32_t *off = g_new0(uint32_t, n_keys + 1);
-  guint j = 0;
-  for (uint32_t k = 0; k < n_keys; k++) {
-    off[k] = trig->len;
-    uint32_t last = STG_NONE;
-    for (; j < pairs->len && g_array_index(pairs, pair, j).a == k; j++) {
-      uint32_t r = g_array_index(pairs, pair, j).b;
-      if (r != last)
-        g_array_append_val(trig, r);
-      last = r;
-    }
-  }
-  off[n_keys] = trig->len;
-  *n = n_keys + 1;
-  return off;
-}
-
 static int cmp_rule_order(gconstpointer x, gconstpointer y, gpointer data) {
   const stancetag_program *p = data;
   uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
@@ -1179,7 +1151,7 @@ static void build_triggers(stancetag_program *p) {
   }
   walk_clear(&w);
   /* shape triggers by mask, then rule, without repeats: the scanner tests each mask once */
-  g_array_sort(t.shape, cmp_pair);
+  g_array_sort(t.shape, stg_pair_cmp);
   GArray *shape = g_array_new(FALSE, FALSE, sizeof(stg_shape_trig));
   for (guint i = 0; i < t.shape->len; i++) {
     const pair *e = &g_array_index(t.shape, pair, i);
@@ -1190,9 +1162,12 @@ static void build_triggers(stancetag_program *p) {
   }
   p->n_shape_trig = shape->len;
   p->shape_trig = (stg_shape_trig *)(void *)g_array_free(shape, FALSE);
-  p->word_trig_off = offsets_from_pairs(t.word, p->n_words + 1, trig, &p->n_word_trig_off);
-  p->class_trig_off = offsets_from_pairs(t.cls, p->n_classes, trig, &p->n_class_trig_off);
-  p->label_trig_off = offsets_from_pairs(t.label, p->n_labels, trig, &p->n_label_trig_off);
+  p->word_trig_off = stg_pairs_to_lists(t.word, p->n_words + 1, trig);
+  p->n_word_trig_off = p->n_words + 2;
+  p->class_trig_off = stg_pairs_to_lists(t.cls, p->n_classes, trig);
+  p->n_class_trig_off = p->n_classes + 1;
+  p->label_trig_off = stg_pairs_to_lists(t.label, p->n_labels, trig);
+  p->n_label_trig_off = p->n_labels + 1;
   g_qsort_with_data(order, (gint)p->n_rules, sizeof(uint32_t), cmp_rule_order, p);
   p->n_phase_off = p->n_phases + 2;
   p->phase_off = g_new0(uint32_t, p->n_phase_off);
@@ -1727,7 +1702,7 @@ static void finish_members(builder *b, stancetag_program *p) {
   for (guint i = 0; i < n; i++)
     keys[i] = (pair){mp[2 * i].a, 2 * i + 1};
   if (n > 1)
-    qsort(keys, n, sizeof(pair), cmp_pair);
+    qsort(keys, n, sizeof(pair), stg_pair_cmp);
   p->n_word_mem_off = p->n_words + 2;
   p->word_mem_off = g_new0(uint32_t, p->n_word_mem_off);
   p->members = g_new0(stg_member, n + 1);

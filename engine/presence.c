@@ -10,34 +10,10 @@
 
 #include "program.h"
 
-typedef struct gpair {
-  uint32_t key, group;
-} gpair;
-
-static int cmp_gpair(const void *x, const void *y) {
-  const gpair *a = x, *b = y;
-  if (a->key != b->key)
-    return a->key < b->key ? -1 : 1;
-  return a->group < b->group ? -1 : a->group > b->group;
-}
-
-/* Sorts (key, group) pairs and turns them into per-key lists: *off gets n_keys + 1 offsets
- * into *list (repeats dropped). */
+/* Per-key lists as arrays: *off (n_keys + 1 offsets) into *list. */
 static void pairs_to_lists(GArray *pairs, uint32_t n_keys, uint32_t **off, uint32_t **list) {
-  g_array_sort(pairs, cmp_gpair);
-  *off = g_new0(uint32_t, n_keys + 1);
   GArray *out = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  guint j = 0;
-  for (uint32_t k = 0; k < n_keys; k++) {
-    (*off)[k] = out->len;
-    for (uint32_t last = STG_NONE; j < pairs->len && g_array_index(pairs, gpair, j).key == k; j++) {
-      uint32_t g = g_array_index(pairs, gpair, j).group;
-      if (g != last)
-        g_array_append_val(out, g);
-      last = g;
-    }
-  }
-  (*off)[n_keys] = out->len;
+  *off = stg_pairs_to_lists(pairs, n_keys, out);
   *list = (uint32_t *)(void *)g_array_free(out, FALSE);
 }
 
@@ -56,9 +32,9 @@ void stg_presence_build(stancetag_program *p) {
   stg_presence_free(p);
   GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GArray *rg = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  GArray *words = g_array_new(FALSE, FALSE, sizeof(gpair));
-  GArray *classes = g_array_new(FALSE, FALSE, sizeof(gpair));
-  GArray *labels = g_array_new(FALSE, FALSE, sizeof(gpair));
+  GArray *words = g_array_new(FALSE, FALSE, sizeof(stg_pair));
+  GArray *classes = g_array_new(FALSE, FALSE, sizeof(stg_pair));
+  GArray *labels = g_array_new(FALSE, FALSE, sizeof(stg_pair));
   GString *key = g_string_new(NULL);
   p->rgroup_off = g_new0(uint32_t, p->n_rules + 1);
   for (uint32_t r = 0; r < p->n_rules; r++) {
@@ -92,13 +68,13 @@ void stg_presence_build(stancetag_program *p) {
         for (uint32_t i = from; i < k; i++) {
           const stg_inst *in = &p->code[p->req[i]];
           if (in->op == STG_OP_ANNOT) {
-            gpair e = {in->a, g};
+            stg_pair e = {in->a, g};
             g_array_append_val(labels, e);
             continue;
           }
           for (uint32_t j = 0; j < in->b; j++) {
             const stg_pred *d = &p->preds[in->a + j];
-            gpair e = {d->a, g};
+            stg_pair e = {d->a, g};
             if (d->kind == STG_PRED_WORD && d->a)
               g_array_append_val(words, e);
             else if (d->kind == STG_PRED_CLASS)
@@ -116,14 +92,7 @@ void stg_presence_build(stancetag_program *p) {
   /* A word satisfies its own groups and those of its classes. */
   uint32_t *coff, *clist;
   pairs_to_lists(classes, p->n_classes, &coff, &clist);
-  for (uint32_t w = 1; w <= p->n_words; w++)
-    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
-      uint32_t c = p->members[m].cls;
-      for (uint32_t k = coff[c]; k < coff[c + 1]; k++) {
-        gpair e = {w, clist[k]};
-        g_array_append_val(words, e);
-      }
-    }
+  stg_pairs_through_classes(p, coff, clist, words);
   g_free(coff);
   g_free(clist);
   pairs_to_lists(words, p->n_words + 1, &p->wgroup_off, &p->wgroup);

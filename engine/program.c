@@ -34,6 +34,43 @@ uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) 
   }
 }
 
+int stg_pair_cmp(const void *x, const void *y) {
+  const stg_pair *p = x, *q = y;
+  if (p->a != q->a)
+    return p->a < q->a ? -1 : 1;
+  return p->b < q->b ? -1 : p->b > q->b;
+}
+
+uint32_t *stg_pairs_to_lists(GArray *pairs, uint32_t n_keys, GArray *list) {
+  g_array_sort(pairs, stg_pair_cmp);
+  uint32_t *off = g_new0(uint32_t, n_keys + 1);
+  guint j = 0;
+  for (uint32_t k = 0; k < n_keys; k++) {
+    off[k] = list->len;
+    for (uint32_t last = STG_NONE; j < pairs->len && g_array_index(pairs, stg_pair, j).a == k;
+         j++) {
+      uint32_t v = g_array_index(pairs, stg_pair, j).b;
+      if (v != last)
+        g_array_append_val(list, v);
+      last = v;
+    }
+  }
+  off[n_keys] = list->len;
+  return off;
+}
+
+void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
+                               const uint32_t *clist, GArray *pairs) {
+  for (uint32_t w = 1; w <= p->n_words; w++)
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
+      uint32_t c = p->members[m].cls;
+      for (uint32_t k = coff[c]; k < coff[c + 1]; k++) {
+        stg_pair e = {w, clist[k]};
+        g_array_append_val(pairs, e);
+      }
+    }
+}
+
 int stg_prog_finish(stancetag_program *p, char **why) {
   uint32_t size = 16;
   while (size < 2 * (p->n_words + 1))
@@ -88,26 +125,17 @@ int stg_prog_finish(stancetag_program *p, char **why) {
    * scanner reads one list per token. */
   g_free(p->wtrig_off);
   g_free(p->wtrig);
-  p->wtrig_off = g_new0(uint32_t, p->n_words + 2);
-  GArray *wt = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  for (uint32_t w = 1; w <= p->n_words; w++) {
-    guint from = wt->len;
-    p->wtrig_off[w] = from;
-    g_array_append_vals(wt, p->trig + p->word_trig_off[w],
-                        p->word_trig_off[w + 1] - p->word_trig_off[w]);
-    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
-      uint32_t cls = p->members[m].cls;
-      for (uint32_t k = p->class_trig_off[cls]; k < p->class_trig_off[cls + 1]; k++) {
-        gboolean dup = FALSE;
-        for (guint j = from; j < wt->len && !dup; j++)
-          dup = g_array_index(wt, uint32_t, j) == p->trig[k];
-        if (!dup)
-          g_array_append_val(wt, p->trig[k]);
-      }
+  GArray *pairs = g_array_new(FALSE, FALSE, sizeof(stg_pair));
+  for (uint32_t w = 1; w <= p->n_words; w++)
+    for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++) {
+      stg_pair e = {w, p->trig[k]};
+      g_array_append_val(pairs, e);
     }
-  }
-  p->wtrig_off[p->n_words + 1] = wt->len;
+  stg_pairs_through_classes(p, p->class_trig_off, p->trig, pairs);
+  GArray *wt = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+  p->wtrig_off = stg_pairs_to_lists(pairs, p->n_words + 1, wt);
   p->wtrig = (uint32_t *)(void *)g_array_free(wt, FALSE);
+  g_array_free(pairs, TRUE);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])

@@ -277,6 +277,23 @@ int stg_prog_validate(const stancetag_program *p);
 
 void stg_prog_free(stancetag_program *p);
 
+/* A (key, value) pair, for building per-key lists. */
+typedef struct stg_pair {
+  uint32_t a, b;
+} stg_pair;
+
+/* Orders pairs by key, then value (qsort comparator). */
+int stg_pair_cmp(const void *x, const void *y);
+
+/* Sorts `pairs` (stg_pair) and appends each key's values, without repeats, to `list`; returns
+ * n_keys + 1 offsets into it (g_free). Keys must be below n_keys. */
+uint32_t *stg_pairs_to_lists(GArray *pairs, uint32_t n_keys, GArray *list);
+
+/* Adds (word, x) to `pairs` for every x listed for a class of the word: a word triggers what
+ * its classes trigger, satisfies what they satisfy. `coff`/`clist` are per-class lists. */
+void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
+                               const uint32_t *clist, GArray *pairs);
+
 /* Numbers the requirement groups and lists them per rule, word and label (presence.c); called
  * by stg_prog_finish. */
 void stg_presence_build(stancetag_program *p);
