@@ -14,8 +14,8 @@
 static int sole(const stancetag_scratch *s, const stg_ann *a) {
   const stg_sentence *sent = &s->toks.sent[stg_sentence_of(&s->toks, a->start)];
   for (uint32_t t = sent->first; t < sent->last; t++)
-    for (uint32_t i = s->head[t]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-      const stg_ann *o = &g_array_index(s->ann, stg_ann, i);
+    for (uint32_t i = s->head[t]; i != STG_NONE; i = s->ann.v[i].next) {
+      const stg_ann *o = &s->ann.v[i];
       if (o->label == a->label && (o->start < a->start || o->end > a->end))
         return 0;
     }
@@ -34,8 +34,8 @@ static uint32_t find(const stancetag_program *p, const stancetag_scratch *s, uin
   uint32_t from = s->toks.sent[sentence > window ? sentence - window : 0].first;
   uint32_t best = STG_NONE, best_end = 0, best_start = 0;
   for (uint32_t t = tok; t-- > from;) {
-    for (uint32_t i = s->head[t]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-      const stg_ann *a = &g_array_index(s->ann, stg_ann, i);
+    for (uint32_t i = s->head[t]; i != STG_NONE; i = s->ann.v[i].next) {
+      const stg_ann *a = &s->ann.v[i];
       if (a->label != label || a->end > tok || !stg_ann_ok(p, s, a, cons, n_cons) ||
           (only && !sole(s, a)))
         continue;

@@ -121,6 +121,25 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     p->shape_next[k] = k + 1 < p->n_shape_trig && p->shape_trig[k + 1].mask == p->shape_trig[k].mask
                            ? p->shape_next[k + 1]
                            : k + 1;
+  /* Rules alone in their overlap group: the scanner may skip their candidates inside a match
+   * already found, since leftmost-longest selection would drop those matches anyway. */
+  g_free(p->rule_solo);
+  p->rule_solo = g_new0(uint8_t, p->n_rules + 1);
+  GArray *gp = g_array_new(FALSE, FALSE, sizeof(stg_pair));
+  for (uint32_t r = 0; r < p->n_rules; r++) {
+    stg_pair e = {p->rules[r].group, p->rules[r].phase};
+    g_array_append_val(gp, e);
+  }
+  g_array_sort(gp, stg_pair_cmp);
+  for (uint32_t r = 0; r < p->n_rules; r++) {
+    stg_pair e = {p->rules[r].group, p->rules[r].phase};
+    const stg_pair *f = bsearch(&e, gp->data, gp->len, sizeof e, stg_pair_cmp);
+    guint i = (guint)(f - (const stg_pair *)(const void *)gp->data);
+    int shared = (i > 0 && stg_pair_cmp(f - 1, &e) == 0) ||
+                 (i + 1 < gp->len && stg_pair_cmp(f + 1, &e) == 0);
+    p->rule_solo[r] = !shared && !p->rules[r].all;
+  }
+  g_array_free(gp, TRUE);
   /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
    * scanner reads one list per token. */
   g_free(p->wtrig_off);
@@ -170,6 +189,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->wtrig_off);
   g_free(p->wtrig);
   g_free(p->shape_next);
+  g_free(p->rule_solo);
   g_free(p->attr_vid);
   g_free(p->cons_vid);
   stg_presence_free(p);

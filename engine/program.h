@@ -257,6 +257,8 @@ struct stancetag_program {
   uint32_t *shape_next; /* per shape_trig[] entry: the first entry of the next mask */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
+  uint8_t *rule_solo; /* per rule: 1 when no other rule of its phase shares its overlap group
+                         and it keeps non-overlapping matches only (not `all`) */
 };
 
 /* String pool helpers for the compiler. */

@@ -20,17 +20,12 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->prog = program;
   stg_tokens_init(&s->toks);
   s->fold = g_string_sized_new(256);
-  s->ann = g_array_new(FALSE, FALSE, sizeof(stg_ann));
   s->dattrs = g_array_new(FALSE, FALSE, sizeof(stg_dattr));
   s->dstr = g_string_new(NULL);
   uint32_t nl = program->n_labels ? program->n_labels : 1;
   s->label_free = g_new0(uint32_t, nl);
   s->best_end = g_new0(uint32_t, nl);
   s->best_ent = g_new0(uint32_t, nl);
-  s->touched = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  s->anyw_ok = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  s->matches = g_array_new(FALSE, FALSE, sizeof(stg_match));
-  s->capbuf = g_array_new(FALSE, FALSE, sizeof(uint32_t));
   s->regex_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
@@ -41,6 +36,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
   s->rule_bound = g_new0(uint32_t, program->n_rules + 1);
   s->rule_last = g_new0(uint32_t, program->n_rules + 1);
+  s->rule_free = g_new0(uint32_t, program->n_rules + 1);
   s->n_pending = program->n_phases + 1;
   s->pending = g_new0(stg_cvec, s->n_pending);
   *scratch = s;
@@ -54,7 +50,8 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->wid);
   g_free(s->tok_re);
   g_string_free(s->fold, TRUE);
-  g_array_free(s->ann, TRUE);
+  g_free(s->ann.v);
+  g_free(s->new_anns.v);
   g_free(s->head);
   g_free(s->tail);
   g_array_free(s->dattrs, TRUE);
@@ -62,11 +59,11 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->label_free);
   g_free(s->best_end);
   g_free(s->best_ent);
-  g_array_free(s->touched, TRUE);
+  g_free(s->touched.v);
   g_free(s->cand);
-  g_array_free(s->anyw_ok, TRUE);
-  g_array_free(s->matches, TRUE);
-  g_array_free(s->capbuf, TRUE);
+  g_free(s->anyw_ok.v);
+  g_free(s->matches.v);
+  g_free(s->capbuf.v);
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
     stg_vm_free(&s->vm[i]);
   g_hash_table_destroy(s->regex_cache);
@@ -79,6 +76,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->rule_chk);
   g_free(s->rule_bound);
   g_free(s->rule_last);
+  g_free(s->rule_free);
   for (uint32_t i = 0; i < s->n_pending; i++)
     g_free(s->pending[i].v);
   g_free(s->pending);
@@ -149,6 +147,14 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
 
 /* ---- annotations ----------------------------------------------------------------------- */
 
+void *stg_vec_grow(void *v, size_t *cap, size_t need, size_t size) {
+  size_t c = *cap ? *cap : 64;
+  while (c < need)
+    c *= 2;
+  *cap = c;
+  return g_realloc_n(v, c, size);
+}
+
 static inline void cvec_push(stg_cvec *c, uint64_t x) {
   if (c->n == c->cap) {
     c->cap = c->cap ? 2 * c->cap : 64;
@@ -179,9 +185,9 @@ static uint32_t add_ann(stancetag_scratch *s, stg_ann a, uint32_t phase) {
   }
   a.next = s->head[a.start];
   a.next_end = s->tail[a.end];
-  s->tail[a.end] = (uint32_t)s->ann->len;
-  uint32_t idx = s->ann->len;
-  g_array_append_val(s->ann, a);
+  s->tail[a.end] = (uint32_t)s->ann.n;
+  uint32_t idx = s->ann.n;
+  stg_vec_push(s->ann, a);
   s->head[a.start] = idx;
   return idx;
 }
@@ -192,8 +198,8 @@ static int entity_repeat(const stancetag_program *p, const stancetag_scratch *s,
                          const stg_ann *a) {
   if (p->labels[a->label].kind != STG_LABEL_ENTITY)
     return 0;
-  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = s->ann.v[i].next) {
+    const stg_ann *e = &s->ann.v[i];
     if (e->label == a->label && e->end == a->end)
       return 1;
   }
@@ -211,7 +217,7 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
     uint32_t node = w ? p->groot[w] : 0;
     if (!node)
       continue;
-    g_array_set_size(s->touched, 0);
+    s->touched.n = 0;
     for (uint32_t j = i;;) {
       const stg_gnode *g = &p->gnodes[node];
       for (uint32_t k = 0; k < g->n_pay; k++) {
@@ -242,10 +248,10 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
           continue;
         uint32_t end = j + 1;
         gboolean seen = FALSE;
-        for (guint t = 0; t < s->touched->len; t++)
-          seen |= g_array_index(s->touched, uint32_t, t) == l;
+        for (size_t t = 0; t < s->touched.n; t++)
+          seen |= s->touched.v[t] == l;
         if (!seen) {
-          g_array_append_val(s->touched, l);
+          stg_vec_push(s->touched, l);
           s->best_end[l] = end;
           s->best_ent[l] = e;
         } else if (end > s->best_end[l]) {
@@ -270,8 +276,8 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
         break;
       node = next;
     }
-    for (guint t = 0; t < s->touched->len; t++) {
-      uint32_t l = g_array_index(s->touched, uint32_t, t);
+    for (size_t t = 0; t < s->touched.n; t++) {
+      uint32_t l = s->touched.v[t];
       const stg_entity *en = &p->entities[s->best_ent[l]];
       stg_ann a = {i, s->best_end[l], l, en->id, en->attr, en->n_attr, 0, STG_NONE, STG_NONE,
                    STG_NONE};
@@ -388,7 +394,7 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
   pend->n = 0;
   /* Rules without a trigger are tried at every token (anchored ones at the sentence start
    * only): only those the sentence can satisfy. */
-  g_array_set_size(s->anyw_ok, 0);
+  s->anyw_ok.n = 0;
   for (uint32_t k = p->anywhere[phase]; k < p->anywhere[phase + 1]; k++) {
     uint32_t r = p->anyw[k];
     if (rule_possible(p, s, r) <= sb)
@@ -396,12 +402,12 @@ static void collect_candidates(const stancetag_program *p, stancetag_scratch *s,
     if (p->rules[r].anchored)
       add_cand(s, r, sb, sb);
     else
-      g_array_append_val(s->anyw_ok, r);
+      stg_vec_push(s->anyw_ok, r);
   }
-  const guint n_anyw = s->anyw_ok->len;
+  const size_t n_anyw = s->anyw_ok.n;
   for (uint32_t i = sb; n_anyw && i < se; i++)
-    for (guint k = 0; k < n_anyw; k++)
-      add_cand(s, g_array_index(s->anyw_ok, uint32_t, k), i, sb);
+    for (size_t k = 0; k < n_anyw; k++)
+      add_cand(s, s->anyw_ok.v[k], i, sb);
   for (size_t k = 0; k < s->n_cand; k++) /* reset the repeat marks for the next phase */
     s->rule_last[s->cand[k] >> 32] = 0;
   if (s->cand_unsorted) {
@@ -429,8 +435,24 @@ static int cmp_match(const void *x, const void *y, void *data) {
   return a->rule < b->rule ? -1 : a->rule > b->rule;
 }
 
+/* A phase has a handful of matches per sentence: insertion sort, no call per comparison.
+ * Both sorts are stable and cmp_match is a total order, so the result is the same. */
+static void sort_matches(const stancetag_program *p, stg_match *m, size_t n) {
+  if (n > 16) {
+    g_qsort_with_data(m, (gint)n, sizeof *m, cmp_match, (gpointer)p);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    stg_match x = m[i];
+    size_t j = i;
+    for (; j > 0 && cmp_match(&m[j - 1], &x, (gpointer)p) > 0; j--)
+      m[j] = m[j - 1];
+    m[j] = x;
+  }
+}
+
 static const uint32_t *match_caps(const stancetag_scratch *s, const stg_match *m) {
-  return &g_array_index(s->capbuf, uint32_t, m->caps);
+  return &s->capbuf.v[m->caps];
 }
 
 /* The annotation that best stands for tokens [a, b): an exact cover first, then one of the
@@ -439,8 +461,8 @@ static const uint32_t *match_caps(const stancetag_scratch *s, const stg_match *m
 static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
                              uint32_t b, uint32_t pref) {
   uint32_t best = STG_NONE, best_score = 0;
-  for (uint32_t i = s->head[a]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-    const stg_ann *an = &g_array_index(s->ann, stg_ann, i);
+  for (uint32_t i = s->head[a]; i != STG_NONE; i = s->ann.v[i].next) {
+    const stg_ann *an = &s->ann.v[i];
     if (an->end > b)
       continue;
     uint32_t kind = p->labels[an->label].kind, len = an->end - an->start;
@@ -459,10 +481,10 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
  * other one; `ann` itself when there is none. */
 static uint32_t same_words(const stancetag_program *p, const stancetag_scratch *s, uint32_t ann,
                            uint32_t skip, const char *id) {
-  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  const stg_ann *a = &s->ann.v[ann];
   uint32_t best = ann;
-  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = g_array_index(s->ann, stg_ann, i).next) {
-    const stg_ann *e = &g_array_index(s->ann, stg_ann, i);
+  for (uint32_t i = s->head[a->start]; i != STG_NONE; i = s->ann.v[i].next) {
+    const stg_ann *e = &s->ann.v[i];
     uint32_t kind = p->labels[e->label].kind;
     if (e->end != a->end || kind == skip || (id && strcmp(stg_sref(p, s, e->id), id) != 0))
       continue;
@@ -482,7 +504,7 @@ static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch
                              uint32_t ann) {
   if (ann == STG_NONE)
     return ann;
-  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  const stg_ann *a = &s->ann.v[ann];
   const char *id = stg_sref(p, s, a->id);
   switch (p->labels[a->label].kind) {
   case STG_LABEL_TAG:
@@ -498,7 +520,7 @@ static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch
 
 static const char *ann_attr_value(const stancetag_program *p, const stancetag_scratch *s,
                                   uint32_t ann, const char *name) {
-  return ann == STG_NONE ? NULL : stg_ann_attr(p, s, &g_array_index(s->ann, stg_ann, ann), name);
+  return ann == STG_NONE ? NULL : stg_ann_attr(p, s, &s->ann.v[ann], name);
 }
 
 /* Attribute `name` of the first word class, of a token in [a, b), that has one. */
@@ -565,14 +587,14 @@ static void action_attrs(const stancetag_program *p, stancetag_scratch *s, const
 }
 
 static void apply_match(const stancetag_program *p, stancetag_scratch *s, const stg_match *m,
-                        uint32_t sentence, GArray *new_anns) {
+                        uint32_t sentence) {
   const stg_rule *r = &p->rules[m->rule];
   const uint32_t *caps = match_caps(s, m);
   if (r->kind == STG_RULE_SPAN) {
     /* attrs[r->attr] is the id; the rest are attributes */
     stg_ann a = {m->start, m->end, r->label, p->attrs[r->attr].value, r->attr + 1,
                  r->n_attr - 1, 0, m->rule, STG_NONE, STG_NONE};
-    g_array_append_val(new_anns, a);
+    stg_vec_push(s->new_anns, a);
     return;
   }
   for (uint32_t i = 0; i < r->n_act; i++) {
@@ -597,7 +619,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       if (id == STG_NONE)
         id = tok_text_ref(s, a, b);
       stg_ann an = {a, b, ac->label, id, first, n, 1, m->rule, STG_NONE, STG_NONE};
-      g_array_append_val(new_anns, an);
+      stg_vec_push(s->new_anns, an);
       continue;
     }
     uint32_t ha = caps[2 * ac->holder], hb = caps[2 * ac->holder + 1];
@@ -636,7 +658,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
     rec.ts = s->toks.tok[ta].start;
     rec.te = s->toks.tok[tb - 1].end;
     if (rec.holder != STG_NONE) {
-      const stg_ann *an = &g_array_index(s->ann, stg_ann, rec.holder);
+      const stg_ann *an = &s->ann.v[rec.holder];
       rec.holder_id = an->id;
       rec.hs = s->toks.tok[an->start].start;
       rec.he = s->toks.tok[an->end - 1].end;
@@ -644,7 +666,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       rec.holder_id = tok_text_ref(s, ha, hb);
     }
     if (rec.target != STG_NONE) {
-      const stg_ann *an = &g_array_index(s->ann, stg_ann, rec.target);
+      const stg_ann *an = &s->ann.v[rec.target];
       rec.target_id = an->id;
       rec.ts = s->toks.tok[an->start].start;
       rec.te = s->toks.tok[an->end - 1].end;
@@ -669,37 +691,43 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
 }
 
 static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t phase,
-                      uint32_t sentence, uint32_t sb, uint32_t se, GArray *new_anns) {
+                      uint32_t sentence, uint32_t sb, uint32_t se) {
   collect_candidates(p, s, phase, sb, se);
   if (!s->n_cand)
     return;
   stg_sent_ctx c = {s, p, sb, se};
-  g_array_set_size(s->matches, 0);
-  g_array_set_size(s->capbuf, 0);
+  s->matches.n = 0;
+  s->capbuf.n = 0;
   for (size_t i = 0; i < s->n_cand; i++) {
     uint64_t cv = s->cand[i];
     uint32_t rule = (uint32_t)(cv >> 32), start = (uint32_t)cv;
     const stg_rule *r = &p->rules[rule];
+    /* A rule alone in its group, whose candidates come in start order: a match starting
+     * inside its last one would lose the selection below, so it is not looked for. */
+    if (start < s->rule_free[rule])
+      continue;
     if (!stg_vm_first_step(&c, rule, start))
       continue;
-    uint32_t off = s->capbuf->len, end = 0;
-    g_array_set_size(s->capbuf, off + 2 * r->n_caps);
+    uint32_t off = (uint32_t)s->capbuf.n, end = 0;
+    stg_vec_reserve(s->capbuf, off + 2 * r->n_caps);
     if (stg_vm_longest(&c, r->pc, start, r->n_caps, &end,
-                       &g_array_index(s->capbuf, uint32_t, off))) {
+                       &s->capbuf.v[off])) {
       stg_match m = {rule, start, end, off};
-      g_array_append_val(s->matches, m);
-    } else {
-      g_array_set_size(s->capbuf, off);
+      stg_vec_push(s->matches, m);
+      s->capbuf.n = off + 2 * r->n_caps;
+      if (p->rule_solo[rule])
+        s->rule_free[rule] = end;
     }
   }
-  if (!s->matches->len)
+  for (size_t i = 0; i < s->n_cand; i++)
+    s->rule_free[s->cand[i] >> 32] = 0;
+  if (!s->matches.n)
     return;
-  g_qsort_with_data(s->matches->data, (gint)s->matches->len, sizeof(stg_match), cmp_match,
-                    (gpointer)p);
+  sort_matches(p, s->matches.v, s->matches.n);
   /* Leftmost-longest, non-overlapping per group; `all` rules keep every match. */
   uint32_t group = STG_NONE, free_from = 0;
-  for (guint i = 0; i < s->matches->len; i++) {
-    const stg_match *m = &g_array_index(s->matches, stg_match, i);
+  for (size_t i = 0; i < s->matches.n; i++) {
+    const stg_match *m = &s->matches.v[i];
     const stg_rule *r = &p->rules[m->rule];
     if (r->group != group) {
       group = r->group;
@@ -710,7 +738,7 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
         continue;
       free_from = m->end;
     }
-    apply_match(p, s, m, sentence, new_anns);
+    apply_match(p, s, m, sentence);
   }
 }
 
@@ -770,12 +798,11 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
   }
   memset(s->head, 0xFF, (n + 1) * sizeof(uint32_t));
   memset(s->tail, 0xFF, (n + 1) * sizeof(uint32_t));
-  g_array_set_size(s->ann, 0);
+  s->ann.n = 0;
   s->max_ann_len = 0;
   g_array_set_size(s->dattrs, 0);
   g_string_truncate(s->dstr, 0);
   g_array_set_size(s->recs, 0);
-  GArray *new_anns = g_array_new(FALSE, FALSE, sizeof(stg_ann));
   for (size_t si = 0; si < s->toks.n_sent; si++) {
     const stg_sentence *sent = &s->toks.sent[si];
     uint32_t sb = sent->first, se = sent->last;
@@ -785,18 +812,17 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
     gazetteer(p, s, sb, se);
     guint rec0 = s->recs->len;
     for (uint32_t ph = 1; ph <= p->n_phases; ph++) {
-      g_array_set_size(new_anns, 0);
-      run_phase(p, s, ph, (uint32_t)si, sb, se, new_anns);
-      for (guint k = 0; k < new_anns->len; k++)
-        if (!entity_repeat(p, s, &g_array_index(new_anns, stg_ann, k)))
-          add_ann(s, g_array_index(new_anns, stg_ann, k), ph);
+      s->new_anns.n = 0;
+      run_phase(p, s, ph, (uint32_t)si, sb, se);
+      for (size_t k = 0; k < s->new_anns.n; k++)
+        if (!entity_repeat(p, s, &s->new_anns.v[k]))
+          add_ann(s, s->new_anns.v[k], ph);
     }
     dedupe_stances(p, s, rec0);
   }
-  g_array_free(new_anns, TRUE);
   if (flags & STANCETAG_SCAN_ENTITIES) {
-    for (guint i = 0; i < s->ann->len; i++) {
-      const stg_ann *a = &g_array_index(s->ann, stg_ann, i);
+    for (guint i = 0; i < s->ann.n; i++) {
+      const stg_ann *a = &s->ann.v[i];
       uint32_t kind = p->labels[a->label].kind;
       if (kind != STG_LABEL_ENTITY && !(flags & STANCETAG_SCAN_SPANS))
         continue;
@@ -830,7 +856,7 @@ static void pub_ann(const stancetag_program *p, stancetag_scratch *s, uint32_t a
   out->id = stg_sref(p, s, id);
   if (ann == STG_NONE)
     return;
-  const stg_ann *a = &g_array_index(s->ann, stg_ann, ann);
+  const stg_ann *a = &s->ann.v[ann];
   out->label = p->str + p->labels[a->label].name;
   guint first = s->pubattrs->len;
   for (uint32_t i = 0; i < a->n_attr; i++) {
@@ -864,7 +890,7 @@ void stg_rec_public(const stancetag_program *p, stancetag_scratch *s, const stg_
   out->sentence_end = s->toks.tok[sent->last - 1].end;
   out->rule = r->rule != STG_NONE ? p->str + p->rules[r->rule].name : NULL;
   if (r->kind == STANCETAG_RECORD_ENTITY) {
-    const stg_ann *a = &g_array_index(s->ann, stg_ann, r->ann);
+    const stg_ann *a = &s->ann.v[r->ann];
     if (s->toks.n_sent) { /* the sentence of an entity: the one holding its first token */
       const stg_sentence *es = &s->toks.sent[stg_sentence_of(&s->toks, a->start)];
       out->sentence_start = s->toks.tok[es->first].start;

@@ -83,6 +83,24 @@ typedef struct stg_cvec {
   size_t n, cap;
 } stg_cvec;
 
+/* Plain growable arrays for the hot paths: a push is a compare and a store, not a call. */
+#define STG_VEC(T)                                                                               \
+  struct {                                                                                       \
+    T *v;                                                                                        \
+    size_t n, cap;                                                                               \
+  }
+void *stg_vec_grow(void *v, size_t *cap, size_t need, size_t size); /* returns the new v */
+#define stg_vec_reserve(vec, need)                                                               \
+  do {                                                                                           \
+    if ((need) > (vec).cap)                                                                      \
+      (vec).v = stg_vec_grow((vec).v, &(vec).cap, (need), sizeof *(vec).v);                      \
+  } while (0)
+#define stg_vec_push(vec, x)                                                                     \
+  do {                                                                                           \
+    stg_vec_reserve(vec, (vec).n + 1);                                                           \
+    (vec).v[(vec).n++] = (x);                                                                    \
+  } while (0)
+
 struct stancetag_scratch {
   const stancetag_program *prog;
   gint busy;
@@ -93,7 +111,8 @@ struct stancetag_scratch {
   const char *text;
   size_t len;
   /* annotations */
-  GArray *ann;      /* stg_ann */
+  STG_VEC(stg_ann) ann;
+  STG_VEC(stg_ann) new_anns; /* made by the current phase, added when it ends */
   uint32_t *head;   /* per token: first annotation starting there */
   uint32_t *tail;   /* per token position: first annotation ending there */
   uint32_t max_ann_len; /* longest annotation of the document, in tokens (look-behind bound) */
@@ -103,16 +122,16 @@ struct stancetag_scratch {
   /* gazetteer per-label state */
   uint32_t *label_free; /* per label: first token not yet covered (per sentence) */
   uint32_t *best_end, *best_ent;
-  GArray *touched;
+  STG_VEC(uint32_t) touched; /* labels met at the current gazetteer start */
   /* rule matching */
   uint64_t *cand;   /* (rule << 32 | start) candidates of the phase (a plain array: hot) */
   size_t n_cand, cap_cand;
   int cand_unsorted; /* a rule's candidates came out of start order: sort and unique them */
   stg_cvec *pending; /* per phase: triggered (rule << 32 | start), not yet checked */
   uint32_t n_pending;
-  GArray *anyw_ok;  /* trigger-less rules of the phase the sentence can satisfy */
-  GArray *matches;  /* stg_match */
-  GArray *capbuf;   /* uint32_t */
+  STG_VEC(uint32_t) anyw_ok; /* trigger-less rules of the phase the sentence can satisfy */
+  STG_VEC(stg_match) matches;
+  STG_VEC(uint32_t) capbuf; /* the captures of matches[] */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
   GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
                               the last: is the text valid UTF-8) */
@@ -125,6 +144,7 @@ struct stancetag_scratch {
   uint32_t *rule_chk;   /* per rule: check stamp of the cached result in rule_bound */
   uint32_t *rule_bound; /* per rule: 1 + the last start the requirements allow, 0 none */
   uint32_t *rule_last; /* per rule: 1 + start of its last candidate, 0 none (this phase) */
+  uint32_t *rule_free; /* per solo rule: end of its last match, 0 none (this phase) */
   uint32_t sent_stamp, chk_stamp;
   /* records */
   GArray *recs;     /* stg_rec */

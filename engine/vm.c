@@ -293,8 +293,8 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
  * end inside the sentence? */
 static int ann_starts(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
   for (uint32_t a = c->s->head[pos]; a != STG_NONE;
-       a = g_array_index(c->s->ann, stg_ann, a).next) {
-    const stg_ann *an = &g_array_index(c->s->ann, stg_ann, a);
+       a = c->s->ann.v[a].next) {
+    const stg_ann *an = &c->s->ann.v[a];
     if (an->label == in->a && an->end <= c->se && an->end > pos &&
         stg_ann_ok(c->p, c->s, an, in->b, in->c))
       return 1;
@@ -318,8 +318,8 @@ static int look1(stg_sent_ctx *c, const stg_inst *in, uint32_t pos) {
       }
       if (behind) { /* an annotation ending here, inside the sentence */
         for (uint32_t a = s->tail[pos]; a != STG_NONE && !found;
-             a = g_array_index(s->ann, stg_ann, a).next_end) {
-          const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
+             a = s->ann.v[a].next_end) {
+          const stg_ann *an = &s->ann.v[a];
           found = an->label == alt->a && an->start >= c->sb && stg_ann_ok(p, s, an, alt->b, alt->c);
         }
         continue;
@@ -415,8 +415,8 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
           case STG_OP_ANNOT:
             if (pos < limit) {
               for (uint32_t a = s->head[pos]; a != STG_NONE;
-                   a = g_array_index(s->ann, stg_ann, a).next) {
-                const stg_ann *an = &g_array_index(s->ann, stg_ann, a);
+                   a = s->ann.v[a].next) {
+                const stg_ann *an = &s->ann.v[a];
                 if (an->label == in->a && an->end <= limit && an->end > pos &&
                     stg_ann_ok(p, s, an, in->b, in->c)) {
                   enqueue(vm, an->end - start, t.pc + 1, t.caps);

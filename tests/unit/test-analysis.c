@@ -275,6 +275,27 @@ static void test_tag_stands_for_span(void) {
   stancetag_program_free(p);
 }
 
+/* A rule alone in its overlap group (program.c: rule_solo) is not run at candidates inside its
+ * last match, whose matches the leftmost-longest selection would drop; alternatives of one
+ * span and `all` rules are run everywhere. */
+static void test_solo_rules(void) {
+  stancetag_program *p = test_compile("span NAME = /\\p{Lu}[a-z]+/ /\\p{Lu}[a-z]+/{0,2}\n"
+                                      "span PAIR {\n"
+                                      "  \"a\" \"b\" -> kind x\n"
+                                      "  \"b\" \"c\" -> kind y\n"
+                                      "}\n"
+                                      "rule every [all]: t:\"x\" _ \"x\" => tag TRIPLE(t)\n");
+  g_assert_true(p->rule_solo[rule_index(p, "NAME")]);
+  g_assert_false(p->rule_solo[rule_index(p, "PAIR")]);
+  g_assert_false(p->rule_solo[rule_index(p, "every")]);
+  char *got = scan(p, "Hans Peter Gruber met Anna Lind. Then x x x x came. a b c d. Bo Li.");
+  g_assert_cmpstr(got, ==,
+                  "NAME Hans Peter Gruber|NAME Anna Lind|NAME Then|TRIPLE x|TRIPLE x|PAIR a b|"
+                  "NAME Bo Li|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/analysis/regex-need", test_regex_need);
@@ -284,5 +305,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/analysis/look-requirements", test_look_requirements);
   g_test_add_func("/analysis/shared-groups", test_shared_groups);
   g_test_add_func("/analysis/tag-stands-for-span", test_tag_stands_for_span);
+  g_test_add_func("/analysis/solo-rules", test_solo_rules);
   return g_test_run();
 }
