@@ -74,19 +74,26 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
    * table is only emptied between documents (scan.c), so the remembered entries stay valid. */
   guint8 *res = s->tok_re[tok];
   if (!res) {
-    g_string_truncate(s->tmp, 0);
-    g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
-    res = g_hash_table_lookup(s->regex_cache, s->tmp->str);
-    if (!res) {
-      res = g_new0(guint8, c->p->n_regexes + 1);
-      res[c->p->n_regexes] = g_utf8_validate(s->tmp->str, (gssize)s->tmp->len, NULL) ? 2 : 1;
-      g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
-    }
-    s->tok_re[tok] = res;
+    /* A short word met earlier in this document: its word-cache entry has the results (word
+     * ids are assigned before any regex runs, so tok_re cannot have them yet). */
     uint64_t key[2];
     stg_wcache *e = stg_wcache_slot(s, t, key);
-    if (e && stg_wcache_holds(e, key, t->end - t->start))
-      e->re = res; /* the next occurrence of this short word starts with it */
+    if (e && !stg_wcache_holds(e, key, t->end - t->start))
+      e = NULL;
+    res = e ? e->re : NULL;
+    if (!res) {
+      g_string_truncate(s->tmp, 0);
+      g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
+      res = g_hash_table_lookup(s->regex_cache, s->tmp->str);
+      if (!res) {
+        res = g_new0(guint8, c->p->n_regexes + 1);
+        res[c->p->n_regexes] = g_utf8_validate(s->tmp->str, (gssize)s->tmp->len, NULL) ? 2 : 1;
+        g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
+      }
+      if (e)
+        e->re = res; /* the next occurrence of this short word starts with it */
+    }
+    s->tok_re[tok] = res;
   }
   if (!res[re]) {
     int ok = res[c->p->n_regexes] == 2;

@@ -176,12 +176,12 @@ static int count_entities(const stancetag_record *r, void *ctx) {
  * variants, a word at the very end of the buffer (no 8 bytes to read) and thousands of other
  * words that evict entries must all find the same ids, document after document. */
 /* Scans `text` twice with the same scratch (the second time through a warm word cache): both
- * times `expect` entities. */
+ * times `expect` entities (and spans, with STANCETAG_SCAN_SPANS in `flags`). */
 static void assert_entities_twice(const stancetag_program *p, stancetag_scratch *s,
-                                  const GString *text, int expect) {
+                                  const GString *text, int expect, unsigned flags) {
   for (int round = 0; round < 2; round++) {
     int n = 0;
-    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES,
+    g_assert_cmpint(stancetag_scan(p, s, text->str, text->len, STANCETAG_SCAN_ENTITIES | flags,
                                    count_entities, &n, NULL),
                     ==, STANCETAG_OK);
     g_assert_cmpint(n, ==, expect);
@@ -203,7 +203,7 @@ static void test_word_cache(void) {
   }
   g_string_append(text, "Russia");
   expect++;
-  assert_entities_twice(p, s, text, expect);
+  assert_entities_twice(p, s, text, expect, 0);
   g_string_free(text, TRUE);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
@@ -227,7 +227,31 @@ static void test_word_cache_long(void) {
   }
   g_string_append(text, "Kaliningrad");
   expect++;
-  assert_entities_twice(p, s, text, expect);
+  assert_entities_twice(p, s, text, expect, 0);
+  g_string_free(text, TRUE);
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
+/* Regex results of a short word are kept with its word-cache entry, so a repeat in the same
+ * document skips the regex cache: each occurrence, case variant and near miss must still get
+ * its own answer, while other words evict entries. */
+static void test_word_cache_regex(void) {
+  stancetag_program *p = test_compile("span NAME = /\\p{Lu}[a-z]+son/\n");
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  GString *text = g_string_new(NULL);
+  int expect = 0;
+  for (int i = 0; i < 30000; i++) {
+    g_string_append_printf(text, "W%d x%dy ", i, i % 97);
+    if (i % 40 == 0) {
+      g_string_append(text, "Jackson JACKSON jackson Jacksonx Jackson. Richardson-Smith. ");
+      expect += 3; /* Jackson twice, Richardson */
+    }
+  }
+  g_string_append(text, "Jackson");
+  expect++;
+  assert_entities_twice(p, s, text, expect, STANCETAG_SCAN_SPANS);
   g_string_free(text, TRUE);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
@@ -270,5 +294,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/program/threads", test_threads);
   g_test_add_func("/program/word-cache", test_word_cache);
   g_test_add_func("/program/word-cache-long", test_word_cache_long);
+  g_test_add_func("/program/word-cache-regex", test_word_cache_regex);
   return g_test_run();
 }
