@@ -184,7 +184,7 @@ static inline int pred_fast(stg_sent_ctx *c, const stg_inst *in, uint32_t tok) {
   else if (d->kind == STG_PRED_WORD)
     ok = c->s->wid[tok] == d->a && (d->b == 0 || exact_text(c, tok, d->b));
   else
-    return stg_vm_pred(c, in, tok);
+    ok = one_pred(c, d, tok);
   return in->c ? !ok : ok;
 }
 
@@ -367,9 +367,8 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
        * without touching the stack; only the other side of a split is pushed (when not
        * already visited at this position). */
       vm->n_stack = 0;
-      push(vm, vm->threads[ti].pc, vm->threads[ti].caps);
-      while (vm->n_stack) {
-        stg_thread t = vm->stack[--vm->n_stack];
+      stg_thread t = vm->threads[ti];
+      for (;; t = vm->stack[--vm->n_stack]) {
         for (int alive = 1; alive;) {
           if (vm->mark[t.pc] == vm->gen)
             break;
@@ -458,6 +457,8 @@ static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, ui
             break;
           }
         }
+        if (!vm->n_stack)
+          break;
       }
     }
   }
