@@ -113,6 +113,7 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   }
   g_hash_table_destroy(vids);
   stg_presence_build(p);
+  stg_bitnfa_build(p);
   /* Shape triggers come grouped by mask: where each group ends, so a token that lacks a mask
    * skips its group in one step. */
   g_free(p->shape_next);
@@ -193,6 +194,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->attr_vid);
   g_free(p->cons_vid);
   stg_presence_free(p);
+  stg_bitnfa_free(p);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       if (p->re[i])

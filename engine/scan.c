@@ -64,6 +64,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->anyw_ok.v);
   g_free(s->matches.v);
   g_free(s->capbuf.v);
+  g_free(s->bn_mask.v);
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
     stg_vm_free(&s->vm[i]);
   g_hash_table_destroy(s->regex_cache);
@@ -710,8 +711,9 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
       continue;
     uint32_t off = (uint32_t)s->capbuf.n, end = 0;
     stg_vec_reserve(s->capbuf, off + 2 * r->n_caps);
-    if (stg_vm_longest(&c, r->pc, start, r->n_caps, &end,
-                       &s->capbuf.v[off])) {
+    uint32_t nfa = p->bn_rule[rule];
+    if (nfa != STG_NONE ? stg_vm_bitnfa(&c, &p->bn[nfa], start, &end)
+                        : stg_vm_longest(&c, r->pc, start, r->n_caps, &end, &s->capbuf.v[off])) {
       stg_match m = {rule, start, end, off};
       stg_vec_push(s->matches, m);
       s->capbuf.n = off + 2 * r->n_caps;

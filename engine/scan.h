@@ -132,6 +132,8 @@ struct stancetag_scratch {
   STG_VEC(uint32_t) anyw_ok; /* trigger-less rules of the phase the sentence can satisfy */
   STG_VEC(stg_match) matches;
   STG_VEC(uint32_t) capbuf; /* the captures of matches[] */
+  STG_VEC(uint64_t) bn_mask; /* vm.c: stg_vm_bitnfa's live consumers per position; n entries
+                                are zeroed and stay zero between runs */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
   GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
                               the last: is the text valid UTF-8) */
@@ -163,6 +165,10 @@ typedef struct stg_sent_ctx {
  * (when caps != NULL) the capture positions (2 * n_caps; STG_NONE when unset). */
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps);
+
+/* Runs capture-free rule automaton `n` (bitnfa.c) at `start`: as stg_vm_longest without
+ * captures. */
+int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t *end);
 
 /* A quick necessary condition for a match of rule `rule` at `start` (its first consuming
  * instructions); 0: no match possible, do not run the VM. */

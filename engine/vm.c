@@ -492,3 +492,61 @@ int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps
                    uint32_t *caps) {
   return vm_run(c, 0, pc, start, c->se, MODE_LONGEST, n_caps, end, caps);
 }
+
+/* A capture-free rule as a bit-parallel NFA (bitnfa.c): the same longest end as the VM, since
+ * without captures no path is preferred. bn_mask holds the live consumers per position and is
+ * all zero between runs. */
+int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t *out_end) {
+  const stancetag_program *p = c->p;
+  stancetag_scratch *s = c->s;
+  for (uint32_t k = 0; k < n->n_pre; k++) {
+    const stg_inst *in = &p->code[p->bn_pc[n->pre + k]];
+    if (in->op == STG_OP_BOS ? start != c->sb : !look1(c, in, start))
+      return 0;
+  }
+  const uint32_t limit = c->se, span = limit - start + 1;
+  if (span > s->bn_mask.n) {
+    stg_vec_reserve(s->bn_mask, span);
+    memset(s->bn_mask.v + s->bn_mask.n, 0, (span - s->bn_mask.n) * sizeof(uint64_t));
+    s->bn_mask.n = span;
+  }
+  uint64_t *mask = s->bn_mask.v;
+  const uint32_t *cons = p->bn_pc + n->cons;
+  const uint64_t *succ = p->bn_succ + n->cons;
+  const uint64_t match = (uint64_t)1 << 63;
+  mask[0] = n->start;
+  uint32_t hi = 0, best = 0;
+  for (uint32_t rel = 0; rel <= hi; rel++) {
+    uint64_t m = mask[rel];
+    mask[rel] = 0;
+    if ((m & match) && rel > 0) /* empty matches do not count */
+      best = rel;
+    m &= ~match;
+    const uint32_t pos = start + rel;
+    if (pos >= limit)
+      continue;
+    while (m) {
+      const int k = __builtin_ctzll(m);
+      m &= m - 1;
+      const stg_inst *in = &p->code[cons[k]];
+      if (in->op == STG_OP_PRED) {
+        if (pred_fast(c, in, pos)) {
+          mask[rel + 1] |= succ[k];
+          hi = rel + 1 > hi ? rel + 1 : hi;
+        }
+        continue;
+      }
+      for (uint32_t a = s->head[pos]; a != STG_NONE; a = s->ann.v[a].next) {
+        const stg_ann *an = &s->ann.v[a];
+        if (an->label == in->a && an->end <= limit && an->end > pos &&
+            stg_ann_ok(p, s, an, in->b, in->c)) {
+          mask[an->end - start] |= succ[k];
+          hi = an->end - start > hi ? an->end - start : hi;
+        }
+      }
+    }
+  }
+  if (best)
+    *out_end = start + best;
+  return best != 0;
+}

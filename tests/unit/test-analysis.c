@@ -296,6 +296,34 @@ static void test_solo_rules(void) {
   stancetag_program_free(p);
 }
 
+/* Capture-free rules with at most 63 consumers and only one-element look-arounds (or `^`) in
+ * front run as bit-parallel NFAs (bitnfa.c); the others on the VM. Both must give the longest
+ * match: through annotations, optional parts and alternatives of different lengths. */
+static void test_bitnfa(void) {
+  GString *big = g_string_new("span BIG =");
+  for (int i = 0; i < 64; i++)
+    g_string_append_printf(big, " \"w%d\"?", i);
+  g_string_append(big, " \"end\"\n");
+  g_string_append(big, "span NAME = (?! \"The\") /\\p{Lu}[a-z]+/ (\"-\" /\\p{Lu}[a-z]+/)?\n"
+                       "span ROLE = ^ \"the\"? (\"chief\" | \"head\" \"of\" \"staff\") NAME+\n"
+                       "span AHEAD = \"a\" (?= \"b\")\n"
+                       "rule speaker: x:NAME \"said\" => tag SPEAKER(x)\n");
+  stancetag_program *p = test_compile(big->str);
+  g_string_free(big, TRUE);
+  g_assert_cmpuint(p->bn_rule[rule_index(p, "NAME")], !=, STG_NONE);
+  g_assert_cmpuint(p->bn_rule[rule_index(p, "ROLE")], !=, STG_NONE);
+  g_assert_cmpuint(p->bn_rule[rule_index(p, "AHEAD")], ==, STG_NONE);   /* look-ahead later */
+  g_assert_cmpuint(p->bn_rule[rule_index(p, "speaker")], ==, STG_NONE); /* a capture */
+  g_assert_cmpuint(p->bn_rule[rule_index(p, "BIG")], ==, STG_NONE);     /* 65 consumers */
+  char *got = scan(p, "The head of staff Ann Smith-Jones said a b. Chief Bo Li said. w1 w63 end.");
+  g_assert_cmpstr(got, ==,
+                  "ROLE The head of staff Ann Smith-Jones|NAME Ann|NAME Smith-Jones|SPEAKER "
+                  "Smith-Jones|AHEAD a|ROLE Chief Bo Li|NAME Chief|NAME Bo|NAME Li|SPEAKER Li|"
+                  "BIG w1 w63 end|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/analysis/regex-need", test_regex_need);
@@ -306,5 +334,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/analysis/shared-groups", test_shared_groups);
   g_test_add_func("/analysis/tag-stands-for-span", test_tag_stands_for_span);
   g_test_add_func("/analysis/solo-rules", test_solo_rules);
+  g_test_add_func("/analysis/bitnfa", test_bitnfa);
   return g_test_run();
 }
