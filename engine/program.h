@@ -233,12 +233,12 @@ typedef struct stg_expect_rec {
   X(tests, stg_test)                                                                             \
   X(expects, stg_expect_rec)
 
-/* A capture-free rule as a bit-parallel NFA (bitnfa.c): bit k stands for consumer k, bit 63
- * for "a match ends here". */
+/* A rule as a bit-parallel NFA (bitnfa.c): bit k stands for state k (a consuming instruction
+ * or a zero-width test), bit 63 for "a match ends here". */
 typedef struct stg_bitnfa {
   uint64_t start;        /* live at the start */
-  uint32_t pre, n_pre;   /* bn_pc[pre ...]: one-element look-arounds and `^`, tested at the start */
-  uint32_t cons, n_cons; /* bn_pc[cons + k]: consumer k; bn_succ[cons + k]: live after it */
+  uint64_t guards;       /* the zero-width tests (look-arounds, `^`, `$`) among the states */
+  uint32_t cons, n_cons; /* bn_pc[cons + k]: state k; bn_succ[cons + k]: live after it */
 } stg_bitnfa;
 
 struct stancetag_program {
@@ -267,11 +267,12 @@ struct stancetag_program {
                                   classes (word_trig_off and class_trig_off merged) */
   uint8_t *rule_solo; /* per rule: 1 when no other rule of its phase shares its overlap group
                          and it keeps non-overlapping matches only (not `all`) */
-  uint32_t *bn_rule;  /* per rule: its bn[] automaton (bitnfa.c), or STG_NONE: the VM runs it */
+  uint32_t *bn_rule;  /* per rule: its bn[] automaton (bitnfa.c), or STG_NONE: the VM alone */
+  uint32_t *bn_look;  /* per instruction: for a LOOK, its pattern's bn[] automaton, or STG_NONE */
   stg_bitnfa *bn;
   uint32_t n_bn;
-  uint32_t *bn_pc;    /* instruction indexes: the tests and consumers of each bn[] */
-  uint64_t *bn_succ;  /* per consumer (at its bn_pc index): the consumers live after it */
+  uint32_t *bn_pc;    /* instruction indexes: the states of each bn[] */
+  uint64_t *bn_succ;  /* per state (parallel to bn_pc): the states live after it */
 };
 
 /* String pool helpers for the compiler. */
@@ -314,7 +315,7 @@ void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
 void stg_presence_build(stancetag_program *p);
 void stg_presence_free(stancetag_program *p);
 
-/* Builds (and frees) the bit-parallel automata of capture-free rules (bitnfa.c); called by
+/* Builds (and frees) the bit-parallel automata of rules (bitnfa.c); called by
  * stg_prog_finish. */
 void stg_bitnfa_build(stancetag_program *p);
 void stg_bitnfa_free(stancetag_program *p);

@@ -37,6 +37,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->rule_bound = g_new0(uint32_t, program->n_rules + 1);
   s->rule_last = g_new0(uint32_t, program->n_rules + 1);
   s->rule_free = g_new0(uint32_t, program->n_rules + 1);
+  s->rule_rate = g_new0(uint32_t, 2 * (program->n_rules + 1));
   s->n_pending = program->n_phases + 1;
   s->pending = g_new0(stg_cvec, s->n_pending);
   *scratch = s;
@@ -64,7 +65,8 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->anyw_ok.v);
   g_free(s->matches.v);
   g_free(s->capbuf.v);
-  g_free(s->bn_mask.v);
+  for (size_t d = 0; d < G_N_ELEMENTS(s->bn_mask); d++)
+    g_free(s->bn_mask[d].v);
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
     stg_vm_free(&s->vm[i]);
   g_hash_table_destroy(s->regex_cache);
@@ -78,6 +80,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->rule_bound);
   g_free(s->rule_last);
   g_free(s->rule_free);
+  g_free(s->rule_rate);
   for (uint32_t i = 0; i < s->n_pending; i++)
     g_free(s->pending[i].v);
   g_free(s->pending);
@@ -711,9 +714,26 @@ static void run_phase(const stancetag_program *p, stancetag_scratch *s, uint32_t
       continue;
     uint32_t off = (uint32_t)s->capbuf.n, end = 0;
     stg_vec_reserve(s->capbuf, off + 2 * r->n_caps);
+    /* The bit-parallel automaton answers for a rule without captures (bitnfa.c). For one
+     * with captures it tells whether the VM needs to run at all: asked while the rule's
+     * recent candidates mostly failed, since a candidate that matches pays for both. */
     uint32_t nfa = p->bn_rule[rule];
-    if (nfa != STG_NONE ? stg_vm_bitnfa(&c, &p->bn[nfa], start, &end)
-                        : stg_vm_longest(&c, r->pc, start, r->n_caps, &end, &s->capbuf.v[off])) {
+    int found;
+    if (nfa != STG_NONE && !r->n_caps) {
+      found = stg_vm_bitnfa(&c, &p->bn[nfa], start, &end);
+    } else {
+      uint32_t *rate = &s->rule_rate[2 * rule]; /* candidates, matches (halved at 256) */
+      found = nfa == STG_NONE || 2 * rate[1] >= rate[0] + 8 ||
+              stg_vm_bitnfa(&c, &p->bn[nfa], start, &end);
+      if (found)
+        found = stg_vm_longest(&c, r->pc, start, r->n_caps, &end, &s->capbuf.v[off]);
+      if (++rate[0] == 256) {
+        rate[0] /= 2;
+        rate[1] /= 2;
+      }
+      rate[1] += (uint32_t)found;
+    }
+    if (found) {
       stg_match m = {rule, start, end, off};
       stg_vec_push(s->matches, m);
       s->capbuf.n = off + 2 * r->n_caps;

@@ -132,8 +132,8 @@ struct stancetag_scratch {
   STG_VEC(uint32_t) anyw_ok; /* trigger-less rules of the phase the sentence can satisfy */
   STG_VEC(stg_match) matches;
   STG_VEC(uint32_t) capbuf; /* the captures of matches[] */
-  STG_VEC(uint64_t) bn_mask; /* vm.c: stg_vm_bitnfa's live consumers per position; n entries
-                                are zeroed and stay zero between runs */
+  STG_VEC(uint64_t) bn_mask[8]; /* vm.c, per look-around depth: a bitnfa.c automaton's live
+                                   states per position; n entries are zero between runs */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
   GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
                               the last: is the text valid UTF-8) */
@@ -147,6 +147,8 @@ struct stancetag_scratch {
   uint32_t *rule_bound; /* per rule: 1 + the last start the requirements allow, 0 none */
   uint32_t *rule_last; /* per rule: 1 + start of its last candidate, 0 none (this phase) */
   uint32_t *rule_free; /* per solo rule: end of its last match, 0 none (this phase) */
+  uint32_t *rule_rate; /* per rule: recent candidates run and matches, for run_phase's choice
+                          of a bitnfa.c test before the VM (no effect on results) */
   uint32_t sent_stamp, chk_stamp;
   /* records */
   GArray *recs;     /* stg_rec */
@@ -166,8 +168,8 @@ typedef struct stg_sent_ctx {
 int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps, uint32_t *end,
                    uint32_t *caps);
 
-/* Runs capture-free rule automaton `n` (bitnfa.c) at `start`: as stg_vm_longest without
- * captures. */
+/* Runs rule automaton `n` (bitnfa.c) at `start`: what stg_vm_longest returns and sets *end
+ * to, without the captures. */
 int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t *end);
 
 /* A quick necessary condition for a match of rule `rule` at `start` (its first consuming

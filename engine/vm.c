@@ -272,16 +272,28 @@ enum { MODE_LONGEST, MODE_ANY, MODE_AT_LIMIT };
 static int vm_run(stg_sent_ctx *c, guint depth, uint32_t pc0, uint32_t start, uint32_t limit,
                   int mode, uint32_t n_caps, uint32_t *out_end, uint32_t *out_caps);
 
+static int bn_run(stg_sent_ctx *c, guint depth, const stg_bitnfa *n, uint32_t start,
+                  uint32_t limit, int mode, uint32_t *out_end);
+
+/* Runs a look-around's pattern at depth + 1: as an automaton of bitnfa.c if it has one. */
+static int sub_run(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t start,
+                   uint32_t limit, int mode) {
+  uint32_t nfa = c->p->bn_look[in - c->p->code];
+  if (nfa != STG_NONE)
+    return bn_run(c, depth + 1, &c->p->bn[nfa], start, limit, mode, NULL);
+  return vm_run(c, depth + 1, in->a, start, limit, mode, 0, NULL, NULL);
+}
+
 /* Zero-width look-around at token `pos`. */
 static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) {
   int found = 0;
   if (depth + 1 >= G_N_ELEMENTS(c->s->vm))
     return (in->c & 1) ? 1 : 0;
   if (!in->b) {
-    found = vm_run(c, depth + 1, in->a, pos, c->se, MODE_ANY, 0, NULL, NULL);
+    found = sub_run(c, depth, in, pos, c->se, MODE_ANY);
   } else if (c->p->code[in->a].op == STG_OP_BOS) {
     /* (?<= ^ ...): only a match from the sentence start can end here */
-    found = vm_run(c, depth + 1, in->a, c->sb, pos, MODE_AT_LIMIT, 0, NULL, NULL);
+    found = sub_run(c, depth, in, c->sb, pos, MODE_AT_LIMIT);
   } else {
     /* b - 1 is the longest the look-behind pattern can be, so only that many starts are
      * tried (unbounded patterns try back to the sentence start); with annotations inside,
@@ -291,7 +303,7 @@ static int look(stg_sent_ctx *c, guint depth, const stg_inst *in, uint32_t pos) 
       max = (uint64_t)(in->b & 0xFFFF) + (uint64_t)(in->b >> 16) * c->s->max_ann_len;
     uint32_t lo = max >= STG_NONE - 1 || pos - c->sb < max ? c->sb : pos - (uint32_t)max;
     for (uint32_t s = pos + 1; s-- > lo && !found;)
-      found = vm_run(c, depth + 1, in->a, s, pos, MODE_AT_LIMIT, 0, NULL, NULL);
+      found = sub_run(c, depth, in, s, pos, MODE_AT_LIMIT);
   }
   return (in->c & 1) ? !found : found;
 }
@@ -493,37 +505,55 @@ int stg_vm_longest(stg_sent_ctx *c, uint32_t pc, uint32_t start, uint32_t n_caps
   return vm_run(c, 0, pc, start, c->se, MODE_LONGEST, n_caps, end, caps);
 }
 
-/* A capture-free rule as a bit-parallel NFA (bitnfa.c): the same longest end as the VM, since
- * without captures no path is preferred. bn_mask holds the live consumers per position and is
- * all zero between runs. */
-int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t *out_end) {
+/* An automaton of bitnfa.c from `start`, as vm_run in `mode` would run the same code (without
+ * captures): MODE_LONGEST sets *out_end to the longest non-empty match's end; MODE_ANY is
+ * any match, empty included; MODE_AT_LIMIT a match ending at `limit`. bn_mask[depth] holds the
+ * live states per position and is all zero between runs. */
+static int bn_run(stg_sent_ctx *c, guint depth, const stg_bitnfa *n, uint32_t start,
+                  uint32_t limit, int mode, uint32_t *out_end) {
   const stancetag_program *p = c->p;
   stancetag_scratch *s = c->s;
-  for (uint32_t k = 0; k < n->n_pre; k++) {
-    const stg_inst *in = &p->code[p->bn_pc[n->pre + k]];
-    if (in->op == STG_OP_BOS ? start != c->sb : !look1(c, in, start))
-      return 0;
+  const uint32_t span = limit - start + 1;
+  if (span > s->bn_mask[depth].n) {
+    stg_vec_reserve(s->bn_mask[depth], span);
+    memset(s->bn_mask[depth].v + s->bn_mask[depth].n, 0,
+           (span - s->bn_mask[depth].n) * sizeof(uint64_t));
+    s->bn_mask[depth].n = span;
   }
-  const uint32_t limit = c->se, span = limit - start + 1;
-  if (span > s->bn_mask.n) {
-    stg_vec_reserve(s->bn_mask, span);
-    memset(s->bn_mask.v + s->bn_mask.n, 0, (span - s->bn_mask.n) * sizeof(uint64_t));
-    s->bn_mask.n = span;
-  }
-  uint64_t *mask = s->bn_mask.v;
+  uint64_t *mask = s->bn_mask[depth].v;
   const uint32_t *cons = p->bn_pc + n->cons;
   const uint64_t *succ = p->bn_succ + n->cons;
-  const uint64_t match = (uint64_t)1 << 63;
+  const uint64_t match = (uint64_t)1 << 63, guards = n->guards;
   mask[0] = n->start;
   uint32_t hi = 0, best = 0;
+  int found = 0;
   for (uint32_t rel = 0; rel <= hi; rel++) {
     uint64_t m = mask[rel];
     mask[rel] = 0;
-    if ((m & match) && rel > 0) /* empty matches do not count */
-      best = rel;
-    m &= ~match;
+    if (found) /* MODE_ANY or MODE_AT_LIMIT answered: only clear the rest */
+      continue;
     const uint32_t pos = start + rel;
-    if (pos >= limit)
+    /* Zero-width tests first: one that passes makes its successors live here. */
+    for (uint64_t done = 0, todo = m & guards; todo; todo = m & guards & ~done) {
+      const int k = __builtin_ctzll(todo);
+      done |= (uint64_t)1 << k;
+      const stg_inst *in = &p->code[cons[k]];
+      int ok = in->op == STG_OP_BOS     ? pos == c->sb
+               : in->op == STG_OP_EOS   ? pos == c->se
+               : in->op == STG_OP_LOOK1 ? look1(c, in, pos)
+                                        : look(c, depth, in, pos);
+      if (ok)
+        m |= succ[k];
+    }
+    m &= ~guards;
+    if (m & match) {
+      if (mode == MODE_ANY || (mode == MODE_AT_LIMIT && pos == limit))
+        found = 1;
+      else if (mode == MODE_LONGEST && rel > 0) /* empty matches do not count */
+        best = rel;
+    }
+    m &= ~match;
+    if (pos >= limit || found)
       continue;
     while (m) {
       const int k = __builtin_ctzll(m);
@@ -546,7 +576,13 @@ int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t
       }
     }
   }
+  if (mode != MODE_LONGEST)
+    return found;
   if (best)
     *out_end = start + best;
   return best != 0;
+}
+
+int stg_vm_bitnfa(stg_sent_ctx *c, const stg_bitnfa *n, uint32_t start, uint32_t *out_end) {
+  return bn_run(c, 0, n, start, c->se, MODE_LONGEST, out_end);
 }
