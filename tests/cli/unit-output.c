@@ -8,8 +8,11 @@
 #include "output.h"
 
 static void json_is(const char *s, size_t len, const char *want) {
+  /* A copy of exactly len bytes: a read past the end is a sanitizer error. */
+  char *exact = g_memdup2(s, len);
   GString *out = g_string_new("<");
-  out_json_string(out, s, len);
+  out_json_string(out, exact, len);
+  g_free(exact);
   char *quoted = g_strconcat("<", want, NULL);
   if (strcmp(out->str, quoted) != 0)
     g_error("out_json_string(%s): got %s, want %s", g_strescape(s, NULL), out->str, quoted);
@@ -123,6 +126,10 @@ static void test_integers(void) {
   offsets_are(99, "99");
   offsets_are(100, "100");
   offsets_are(4294967295u, "4294967295");
+  offsets_are(G_GUINT64_CONSTANT(4294967296), "4294967296"); /* past 32 bits */
+  offsets_are(G_GUINT64_CONSTANT(4294967297), "4294967297");
+  offsets_are(G_GUINT64_CONSTANT(429496729600), "429496729600");
+  offsets_are(G_GUINT64_CONSTANT(1000000000000), "1000000000000");
   offsets_are(G_GUINT64_CONSTANT(9999999999999999999), "9999999999999999999");
   offsets_are(G_GUINT64_CONSTANT(10000000000000000000), "10000000000000000000");
   offsets_are(G_MAXUINT64, "18446744073709551615");
@@ -227,6 +234,72 @@ static void test_stance(void) {
   record_is(&p, &e, "");
 }
 
+/* The attribute `name` of an entity, a holder or a stance record, as written. */
+static char *attr_as_written(int where, const char *name) {
+  static const char text[] = "Russia";
+  const stancetag_attr attr = {name, "v"};
+  out_piece p = {&jsonl, "d", text, 6, 0};
+  stancetag_record r = {.kind = where ? STANCETAG_RECORD_STANCE : STANCETAG_RECORD_ENTITY,
+                        .annotation = {"L", "i", 0, 6, where ? NULL : &attr, where ? 0 : 1},
+                        .holder = {"L", "i", 0, 6, where == 1 ? &attr : NULL, where == 1},
+                        .target = {"L", "t", 0, 6, NULL, 0},
+                        .stance = "oppose",
+                        .attrs = where == 2 ? &attr : NULL,
+                        .n_attrs = where == 2};
+  GString *out = g_string_new(NULL);
+  out_record(out, &p, &r);
+  char *want = g_strdup_printf(",\"%s\":\"v\"", name);
+  char *renamed = g_strdup_printf(",\"attr_%s\":\"v\"", name);
+  char *got = strstr(out->str, renamed) ? g_strconcat("attr_", name, NULL)
+              : strstr(out->str, want)  ? g_strdup(name)
+                                        : NULL;
+  if (!got)
+    g_error("attribute %s missing from %s", name, out->str);
+  g_free(want);
+  g_free(renamed);
+  g_string_free(out, TRUE);
+  return got;
+}
+
+/* Exactly the fixed members of each object, and names starting with attr_, are renamed; names
+ * of the same length as a member, or a prefix of one, are not. */
+static void test_attr_names(void) {
+  static const char *const entity[] = {"type", "doc", "start", "end", "text", "label", "id", NULL};
+  static const char *const part[] = {"id", "label", "text", "start", "end", NULL};
+  static const char *const stance[] = {"type",    "doc",    "start", "end",  "holder",
+                                       "stance",  "target", "cue",   "rule", "sentence",
+                                       "negated", "hedged", NULL};
+  static const char *const *const members[] = {entity, part, stance};
+  static const char *const others[] = {
+      "",         "i",      "ie",     "dot",     "ends",  "types", "tyre",      "texts",  "ruler",
+      "labels",   "starts", "holdea", "stances", "targe", "cues",  "sentences", "negate", "hedge",
+      "sentencd", "Type",   "ID",     "attr",    "attr-", "form",  "country",   "kind"};
+  static const char *const all[] = {"type",  "doc",  "start",    "end",     "text",
+                                    "label", "id",   "holder",   "stance",  "target",
+                                    "cue",   "rule", "sentence", "negated", "hedged"};
+  for (int where = 0; where < 3; where++) {
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+      gboolean member = FALSE;
+      for (const char *const *m = members[where]; *m; m++)
+        member = member || strcmp(*m, all[i]) == 0;
+      char *got = attr_as_written(where, all[i]);
+      char *want = member ? g_strconcat("attr_", all[i], NULL) : g_strdup(all[i]);
+      if (strcmp(got, want) != 0)
+        g_error("object %d: attribute %s written as %s", where, all[i], got);
+      g_free(got);
+      g_free(want);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+      char *got = attr_as_written(where, others[i]);
+      g_assert_cmpstr(got, ==, others[i]);
+      g_free(got);
+    }
+    char *got = attr_as_written(where, "attr_x");
+    g_assert_cmpstr(got, ==, "attr_attr_x");
+    g_free(got);
+  }
+}
+
 static void test_tsv_escapes(void) {
   static const char text[] = "a\tb\nc\rd\\e\"f\x01g\xc3\xa9h\xffi\0j";
   out_piece p = {&tsv, "d\t\\.txt", text, sizeof text - 1, G_MAXUINT64 - 30};
@@ -246,6 +319,23 @@ static void test_tsv_escapes(void) {
       "d\\t\\\\.txt\t\ta\\tb\toppose\tt\xef\xbf\xbd\tc\\rd\\\\e\t"
       "\x01g\xc3\xa9h\xef\xbf\xbdi\xef\xbf\xbdj\tr\\n\t18446744073709551585\t"
       "18446744073709551615\ta\\tb\\nc\\rd\\\\e\"f\x01g\xc3\xa9h\xef\xbf\xbdi\xef\xbf\xbdj\n");
+  /* NUL after plain bytes is invalid UTF-8 as well (it is not a TSV escape). */
+  static const char nul[] = "ab\0cd\x01";
+  out_piece q = {&tsv, "n", nul, sizeof nul - 1, 0};
+  stancetag_record s = {.kind = STANCETAG_RECORD_STANCE,
+                        .end = 5,
+                        .sentence_end = 6,
+                        .holder = {"L", "h", 0, 5, NULL, 0},
+                        .target = {"L", "t", 1, 4, NULL, 0},
+                        .stance = "oppose",
+                        .cue_start = 2,
+                        .cue_end = 6};
+  record_is(&q, &s,
+            "n\th\tab\xef\xbf\xbd"
+            "cd\toppose\tt\tb\xef\xbf\xbd"
+            "c\t\xef\xbf\xbd"
+            "cd\x01\t\t0\t5\tab\xef\xbf\xbd"
+            "cd\x01\n");
   GString *out = g_string_new(NULL);
   out_tsv_header(out);
   g_assert_cmpstr(out->str, ==,
@@ -280,6 +370,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/output/integers", test_integers);
   g_test_add_func("/output/entity", test_entity);
   g_test_add_func("/output/stance", test_stance);
+  g_test_add_func("/output/attr-names", test_attr_names);
   g_test_add_func("/output/tsv-escapes", test_tsv_escapes);
   g_test_add_func("/output/growth", test_growth);
   return g_test_run();
