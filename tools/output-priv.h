@@ -1,4 +1,4 @@
-/* output-priv.h: helpers shared by output.c and output-text.c. */
+/* output-priv.h: helpers shared by the writers (output.c, out-escape.c, output-text.c). */
 #ifndef STG_OUTPUT_PRIV_H
 #define STG_OUTPUT_PRIV_H
 

@@ -1,55 +1,10 @@
-/* output.c: JSON Lines and TSV records, text escaping. The text format is in output-text.c. */
+/* output.c: JSON Lines and TSV records. Strings are escaped by out-escape.c, the text format is
+ * in output-text.c. */
 #include "output.h"
 #include "output-priv.h"
+#include "out-escape.h"
 
 #include <string.h>
-
-/* Appending without a function call per piece: a JSON Lines record is some forty small pieces,
- * and g_string_append_* calls were a tenth of a news-dense run. GString's fields are public. */
-static inline void put(GString *out, const char *s, size_t n) {
-  if (out->len + n >= out->allocated_len) {
-    gsize len = out->len;
-    g_string_set_size(out, len + n); /* grows the buffer geometrically */
-    out->len = len;
-  }
-  memcpy(out->str + out->len, s, n);
-  out->len += n;
-  out->str[out->len] = '\0';
-}
-
-static inline void put_c(GString *out, char c) {
-  put(out, &c, 1);
-}
-
-static inline void put_str(GString *out, const char *s) {
-  put(out, s, strlen(s));
-}
-
-#define put_lit(out, lit) put((out), "" lit, sizeof(lit) - 1)
-
-/* Appends s[0..len) with each invalid UTF-8 sequence replaced by U+FFFD; `esc` (may be NULL)
- * appends each valid run with its own escaping. */
-void out_valid_utf8(GString *out, const char *s, size_t len,
-                    void (*esc)(GString *out, const char *run, size_t n)) {
-  while (len > 0) {
-    const char *bad = NULL;
-    gboolean ok = g_utf8_validate_len(s, len, &bad);
-    size_t n = ok ? len : (size_t)(bad - s);
-    if (esc)
-      esc(out, s, n);
-    else
-      put(out, s, n);
-    if (ok)
-      return;
-    put_lit(out, "\xEF\xBF\xBD");
-    /* Skip one invalid sequence: the lead byte and the continuation bytes after it. */
-    size_t skip = 1;
-    while (n + skip < len && skip < 4 && ((unsigned char)s[n + skip] & 0xC0) == 0x80)
-      skip++;
-    s += n + skip;
-    len -= n + skip;
-  }
-}
 
 gboolean out_clip(const out_piece *p, size_t *start, size_t *end) {
   if (*end > p->len)
@@ -59,262 +14,220 @@ gboolean out_clip(const out_piece *p, size_t *start, size_t *end) {
   return *end > *start;
 }
 
-static void json_escape(GString *out, const char *s, size_t n) {
-  const char *run = s;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    put(out, run, s + i - run);
-    run = s + i + 1;
-    switch (c) {
-    case '"':
-      put_lit(out, "\\\"");
-      break;
-    case '\\':
-      put_lit(out, "\\\\");
-      break;
-    case '\n':
-      put_lit(out, "\\n");
-      break;
-    case '\r':
-      put_lit(out, "\\r");
-      break;
-    case '\t':
-      put_lit(out, "\\t");
-      break;
-    case '\b':
-      put_lit(out, "\\b");
-      break;
-    case '\f':
-      put_lit(out, "\\f");
-      break;
-    default:
-      g_string_append_printf(out, "\\u%04x", c);
-    }
-  }
-  put(out, run, s + n - run);
-}
-
-void out_json_string(GString *out, const char *s, size_t len) {
-  put_c(out, '"');
-  /* Fast path: printable ASCII needs neither validation nor escaping (most names and ids). */
-  size_t i = 0;
-  while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' &&
-         s[i] != '\\')
-    i++;
-  if (i == len)
-    put(out, s, (gssize)len);
-  else
-    out_valid_utf8(out, s, len, json_escape);
-  put_c(out, '"');
-}
-
-static void json_cstr(GString *out, const char *s) {
+static void json_cstr(out_buf *b, const char *s) {
   if (s)
-    out_json_string(out, s, strlen(s));
+    ob_json_string(b, s, strlen(s));
   else
-    put_lit(out, "null");
+    ob_lit(b, "null");
 }
 
-/* Keys are fixed ASCII names: no escaping needed. */
-static void json_key(GString *out, const char *key) {
-  put(out, ",\"", 2);
-  put_str(out, key);
-  put(out, "\":", 2);
-}
+/* ,"key": for a literal key (keys are fixed ASCII names: no escaping needed). */
+#define json_key(b, key) ob_lit((b), ",\"" key "\":")
 
-/* Decimal digits without printf (a record has six or more offsets). */
-static void json_u64(GString *out, guint64 v) {
-  char buf[24];
-  size_t n = sizeof buf;
-  do {
-    buf[--n] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  put(out, buf + n, (gssize)(sizeof buf - n));
-}
-
-static void json_offset(GString *out, const char *key, guint64 v) {
-  json_key(out, key);
-  json_u64(out, v);
-}
-
-static void json_text(GString *out, const out_piece *p, size_t start, size_t end) {
-  json_key(out, "text");
+static void json_text(out_buf *b, const out_piece *p, size_t start, size_t end) {
   out_clip(p, &start, &end);
-  out_json_string(out, p->text + start, end - start);
+  ob_json_string(b, p->text + start, end - start);
+}
+
+/* "start" and "end" members of a span. */
+static void json_span(out_buf *b, const out_piece *p, size_t start, size_t end) {
+  json_key(b, "start");
+  ob_u64(b, p->base + start);
+  json_key(b, "end");
+  ob_u64(b, p->base + end);
+}
+
+/* The fixed member names, a bit each; a record's or part's set of them is what its attributes
+ * must not take. */
+enum {
+  M_TYPE = 1 << 0,
+  M_DOC = 1 << 1,
+  M_START = 1 << 2,
+  M_END = 1 << 3,
+  M_TEXT = 1 << 4,
+  M_LABEL = 1 << 5,
+  M_ID = 1 << 6,
+  M_HOLDER = 1 << 7,
+  M_STANCE = 1 << 8,
+  M_TARGET = 1 << 9,
+  M_CUE = 1 << 10,
+  M_RULE = 1 << 11,
+  M_SENTENCE = 1 << 12,
+  M_NEGATED = 1 << 13,
+  M_HEDGED = 1 << 14
+};
+#define ENTITY_MEMBERS (M_TYPE | M_DOC | M_START | M_END | M_TEXT | M_LABEL | M_ID)
+#define PART_MEMBERS (M_ID | M_LABEL | M_TEXT | M_START | M_END)
+#define STANCE_MEMBERS                                                                             \
+  (M_TYPE | M_DOC | M_START | M_END | M_HOLDER | M_STANCE | M_TARGET | M_CUE | M_RULE |            \
+   M_SENTENCE | M_NEGATED | M_HEDGED)
+
+/* The fixed member called name[0..len), or 0: by length, then at most four comparisons of a
+ * known size (a loop of strcmp over the names was a tenth of the writer). */
+static unsigned member_named(const char *name, size_t len) {
+#define IS(lit) (memcmp(name, lit, sizeof(lit) - 1) == 0)
+  switch (len) {
+  case 2:
+    return IS("id") ? M_ID : 0;
+  case 3:
+    return IS("doc") ? M_DOC : IS("end") ? M_END : IS("cue") ? M_CUE : 0;
+  case 4:
+    return IS("type") ? M_TYPE : IS("text") ? M_TEXT : IS("rule") ? M_RULE : 0;
+  case 5:
+    return IS("start") ? M_START : IS("label") ? M_LABEL : 0;
+  case 6:
+    return IS("holder")   ? M_HOLDER
+           : IS("stance") ? M_STANCE
+           : IS("target") ? M_TARGET
+           : IS("hedged") ? M_HEDGED
+                          : 0;
+  case 7:
+    return IS("negated") ? M_NEGATED : 0;
+  case 8:
+    return IS("sentence") ? M_SENTENCE : 0;
+  default:
+    return 0;
+  }
+#undef IS
+}
+
+static gboolean taken(const char *name, size_t len, unsigned members) {
+  return (len >= 5 && memcmp(name, "attr_", 5) == 0) || (member_named(name, len) & members);
 }
 
 /* Attributes become members; one whose name is taken by a fixed member gets an "attr_"
  * prefix, so that no object has duplicate names. */
-static void json_attrs(GString *out, const stancetag_attr *attrs, size_t n,
-                       const char *const *reserved) {
+static void json_attrs(out_buf *b, const stancetag_attr *attrs, size_t n, unsigned members) {
   for (size_t i = 0; i < n; i++) {
     const char *name = attrs[i].name ? attrs[i].name : "";
-    gboolean taken = g_str_has_prefix(name, "attr_");
-    for (const char *const *r = reserved; *r && !taken; r++)
-      taken = strcmp(*r, name) == 0;
-    put_c(out, ',');
-    if (taken) {
-      char *renamed = g_strconcat("attr_", name, NULL);
-      json_cstr(out, renamed);
-      g_free(renamed);
-    } else {
-      json_cstr(out, name);
-    }
-    put_c(out, ':');
-    json_cstr(out, attrs[i].value ? attrs[i].value : "");
+    size_t len = strlen(name);
+    if (taken(name, len, members))
+      ob_lit(b, ",\"attr_"); /* plain ASCII: escaping it with the name changes nothing */
+    else
+      ob_lit(b, ",\"");
+    ob_json_chars(b, name, len);
+    ob_lit(b, "\":");
+    json_cstr(b, attrs[i].value ? attrs[i].value : "");
   }
 }
 
-static const char *const entity_keys[] = {"type", "doc",   "start", "end",
-                                          "text", "label", "id",    NULL};
-static const char *const part_keys[] = {"id", "label", "text", "start", "end", NULL};
-static const char *const stance_keys[] = {"type",    "doc",    "start", "end",  "holder",
-                                          "stance",  "target", "cue",   "rule", "sentence",
-                                          "negated", "hedged", NULL};
-
-static void json_doc_span(GString *out, const out_piece *p, const char *type, size_t start,
-                          size_t end) {
-  put_lit(out, "{\"type\":\"");
-  put_str(out, type);
-  put_c(out, '"');
-  json_key(out, "doc");
-  json_cstr(out, p->doc);
-  json_offset(out, "start", p->base + start);
-  json_offset(out, "end", p->base + end);
+/* After {"type":"...": the document and the span. */
+static void json_doc_span(out_buf *b, const out_piece *p, size_t start, size_t end) {
+  json_key(b, "doc");
+  json_cstr(b, p->doc);
+  json_span(b, p, start, end);
 }
 
-static void json_entity(GString *out, const out_piece *p, const stancetag_record *r) {
+static void json_entity(out_buf *b, const out_piece *p, const stancetag_record *r) {
   const stancetag_annotation *a = &r->annotation;
-  json_doc_span(out, p, "entity", a->start, a->end);
-  json_text(out, p, a->start, a->end);
-  json_key(out, "label");
-  json_cstr(out, a->label);
-  json_key(out, "id");
-  json_cstr(out, a->id);
-  json_attrs(out, a->attrs, a->n_attrs, entity_keys);
-  put_lit(out, "}\n");
+  ob_lit(b, "{\"type\":\"entity\"");
+  json_doc_span(b, p, a->start, a->end);
+  json_key(b, "text");
+  json_text(b, p, a->start, a->end);
+  json_key(b, "label");
+  json_cstr(b, a->label);
+  json_key(b, "id");
+  json_cstr(b, a->id);
+  json_attrs(b, a->attrs, a->n_attrs, ENTITY_MEMBERS);
+  ob_lit(b, "}\n");
 }
 
-static void json_part(GString *out, const out_piece *p, const char *key,
-                      const stancetag_annotation *a) {
-  json_key(out, key);
-  put_lit(out, "{\"id\":");
-  json_cstr(out, a->id);
-  json_key(out, "label");
-  json_cstr(out, a->label);
-  json_text(out, p, a->start, a->end);
-  json_offset(out, "start", p->base + a->start);
-  json_offset(out, "end", p->base + a->end);
-  json_attrs(out, a->attrs, a->n_attrs, part_keys);
-  put_c(out, '}');
+/* The object after "holder": or "target":. */
+static void json_part(out_buf *b, const out_piece *p, const stancetag_annotation *a) {
+  ob_lit(b, "{\"id\":");
+  json_cstr(b, a->id);
+  json_key(b, "label");
+  json_cstr(b, a->label);
+  json_key(b, "text");
+  json_text(b, p, a->start, a->end);
+  json_span(b, p, a->start, a->end);
+  json_attrs(b, a->attrs, a->n_attrs, PART_MEMBERS);
+  ob_char(b, '}');
 }
 
-static void json_stance(GString *out, const out_piece *p, const stancetag_record *r) {
-  json_doc_span(out, p, "stance", r->start, r->end);
-  json_part(out, p, "holder", &r->holder);
-  json_key(out, "stance");
-  json_cstr(out, r->stance);
-  json_part(out, p, "target", &r->target);
-  json_key(out, "cue");
+static void json_stance(out_buf *b, const out_piece *p, const stancetag_record *r) {
+  ob_lit(b, "{\"type\":\"stance\"");
+  json_doc_span(b, p, r->start, r->end);
+  json_key(b, "holder");
+  json_part(b, p, &r->holder);
+  json_key(b, "stance");
+  json_cstr(b, r->stance);
+  json_key(b, "target");
+  json_part(b, p, &r->target);
   if (r->cue_end > r->cue_start) {
-    put_lit(out, "{\"text\":");
-    size_t s = r->cue_start, e = r->cue_end;
-    out_clip(p, &s, &e);
-    out_json_string(out, p->text + s, e - s);
-    json_offset(out, "start", p->base + r->cue_start);
-    json_offset(out, "end", p->base + r->cue_end);
-    put_c(out, '}');
+    ob_lit(b, ",\"cue\":{\"text\":");
+    json_text(b, p, r->cue_start, r->cue_end);
+    json_span(b, p, r->cue_start, r->cue_end);
+    ob_char(b, '}');
   } else {
-    put_lit(out, "null");
+    ob_lit(b, ",\"cue\":null");
   }
-  json_key(out, "rule");
-  json_cstr(out, r->rule);
-  json_key(out, "sentence");
-  put_lit(out, "{\"start\":");
-  json_u64(out, p->base + r->sentence_start);
-  put_lit(out, ",\"end\":");
-  json_u64(out, p->base + r->sentence_end);
-  put_c(out, '}');
-  json_key(out, "negated");
-  put_str(out, (r->flags & STANCETAG_STANCE_NEGATED) ? "true" : "false");
-  json_key(out, "hedged");
-  put_str(out, (r->flags & STANCETAG_STANCE_HEDGED) ? "true" : "false");
-  json_attrs(out, r->attrs, r->n_attrs, stance_keys);
-  put_lit(out, "}\n");
+  json_key(b, "rule");
+  json_cstr(b, r->rule);
+  ob_lit(b, ",\"sentence\":{\"start\":");
+  ob_u64(b, p->base + r->sentence_start);
+  json_key(b, "end");
+  ob_u64(b, p->base + r->sentence_end);
+  if (r->flags & STANCETAG_STANCE_NEGATED)
+    ob_lit(b, "},\"negated\":true");
+  else
+    ob_lit(b, "},\"negated\":false");
+  if (r->flags & STANCETAG_STANCE_HEDGED)
+    ob_lit(b, ",\"hedged\":true");
+  else
+    ob_lit(b, ",\"hedged\":false");
+  json_attrs(b, r->attrs, r->n_attrs, STANCE_MEMBERS);
+  ob_lit(b, "}\n");
 }
 
-static void tsv_escape(GString *out, const char *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    switch (s[i]) {
-    case '\t':
-      put_lit(out, "\\t");
-      break;
-    case '\n':
-      put_lit(out, "\\n");
-      break;
-    case '\r':
-      put_lit(out, "\\r");
-      break;
-    case '\\':
-      put_lit(out, "\\\\");
-      break;
-    default:
-      put_c(out, s[i]);
-    }
-  }
+static void tsv_field(out_buf *b, const char *s, size_t len, char sep) {
+  ob_tsv_chars(b, s, len);
+  ob_char(b, sep);
 }
 
-static void tsv_field(GString *out, const char *s, size_t len, gboolean last) {
-  out_valid_utf8(out, s ? s : "", s ? len : 0, tsv_escape);
-  put_c(out, last ? '\n' : '\t');
+static void tsv_cstr(out_buf *b, const char *s) {
+  tsv_field(b, s ? s : "", s ? strlen(s) : 0, '\t');
 }
 
-static void tsv_cstr(GString *out, const char *s) {
-  tsv_field(out, s, s ? strlen(s) : 0, FALSE);
-}
-
-static void tsv_span(GString *out, const out_piece *p, size_t start, size_t end, gboolean last) {
+static void tsv_span(out_buf *b, const out_piece *p, size_t start, size_t end, char sep) {
   out_clip(p, &start, &end);
-  tsv_field(out, p->text + start, end - start, last);
+  tsv_field(b, p->text + start, end - start, sep);
 }
 
 void out_tsv_header(GString *out) {
-  put_str(out, "doc\tholder_id\tholder_text\tstance\ttarget_id\ttarget_text\tcue\trule\t"
-               "start\tend\tsentence\n");
+  g_string_append(out, "doc\tholder_id\tholder_text\tstance\ttarget_id\ttarget_text\tcue\trule\t"
+                       "start\tend\tsentence\n");
 }
 
-static void tsv_stance(GString *out, const out_piece *p, const stancetag_record *r) {
-  tsv_cstr(out, p->doc);
-  tsv_cstr(out, r->holder.id);
-  tsv_span(out, p, r->holder.start, r->holder.end, FALSE);
-  tsv_cstr(out, r->stance);
-  tsv_cstr(out, r->target.id);
-  tsv_span(out, p, r->target.start, r->target.end, FALSE);
-  tsv_span(out, p, r->cue_start, r->cue_end, FALSE);
-  tsv_cstr(out, r->rule);
-  g_string_append_printf(out, "%" G_GUINT64_FORMAT "\t%" G_GUINT64_FORMAT "\t", p->base + r->start,
-                         p->base + r->end);
-  tsv_span(out, p, r->sentence_start, r->sentence_end, TRUE);
+static void tsv_stance(out_buf *b, const out_piece *p, const stancetag_record *r) {
+  tsv_cstr(b, p->doc);
+  tsv_cstr(b, r->holder.id);
+  tsv_span(b, p, r->holder.start, r->holder.end, '\t');
+  tsv_cstr(b, r->stance);
+  tsv_cstr(b, r->target.id);
+  tsv_span(b, p, r->target.start, r->target.end, '\t');
+  tsv_span(b, p, r->cue_start, r->cue_end, '\t');
+  tsv_cstr(b, r->rule);
+  ob_u64(b, p->base + r->start);
+  ob_char(b, '\t');
+  ob_u64(b, p->base + r->end);
+  ob_char(b, '\t');
+  tsv_span(b, p, r->sentence_start, r->sentence_end, '\n');
 }
 
 void out_record(GString *out, const out_piece *piece, const stancetag_record *r) {
-  gboolean stance = r->kind == STANCETAG_RECORD_STANCE;
-  switch (piece->opts->format) {
-  case OUT_JSONL:
-    if (stance)
-      json_stance(out, piece, r);
-    else if (r->kind == STANCETAG_RECORD_ENTITY)
-      json_entity(out, piece, r);
-    break;
-  case OUT_TSV:
-    if (stance)
-      tsv_stance(out, piece, r);
-    break;
-  case OUT_TEXT:
+  if (piece->opts->format == OUT_TEXT) {
     out_text_record(out, piece, r);
-    break;
+    return;
   }
+  out_buf b = ob_open(out);
+  if (r->kind == STANCETAG_RECORD_STANCE) {
+    if (piece->opts->format == OUT_JSONL)
+      json_stance(&b, piece, r);
+    else
+      tsv_stance(&b, piece, r);
+  } else if (r->kind == STANCETAG_RECORD_ENTITY && piece->opts->format == OUT_JSONL) {
+    json_entity(&b, piece, r);
+  }
+  ob_close(&b);
 }

@@ -1,11 +1,10 @@
-/* unit-cli.c: unit tests of the CLI's pure parts: the JSON Lines reader, cut points, binary
- * detection and output escaping. */
+/* unit-cli.c: unit tests of the CLI's pure parts: the JSON Lines reader, cut points and binary
+ * detection. The writers are tested in unit-output.c. */
 #include <glib.h>
 #include <string.h>
 
 #include "cli-cut.h"
 #include "cli-json.h"
-#include "output.h"
 
 static void json_ok(const char *line, const char *want_id, const char *want_text, size_t want_len) {
   GString *id = NULL, *text = NULL;
@@ -109,18 +108,10 @@ static void test_binary(void) {
   g_assert_false(binary("\xff\xfe invalid UTF-8 is not binary"));
 }
 
-static void test_json_string(void) {
-  GString *s = g_string_new(NULL);
-  out_json_string(s, "a\"b\\c\n\x01\x7f\xc3\xa9\xff\xe2\x82z", 14);
-  g_assert_cmpstr(s->str, ==, "\"a\\\"b\\\\c\\n\\u0001\x7f\xc3\xa9\xef\xbf\xbd\xef\xbf\xbdz\"");
-  g_string_free(s, TRUE);
-}
-
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/cli/json", test_json);
   g_test_add_func("/cli/cut", test_cut);
   g_test_add_func("/cli/binary", test_binary);
-  g_test_add_func("/cli/json-string", test_json_string);
   return g_test_run();
 }
