@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fold.h"
 
@@ -160,10 +161,24 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   return 0;
 }
 
+int stg_prog_owns(const stancetag_program *p, const void *ptr) {
+  uintptr_t a = (uintptr_t)ptr, b = (uintptr_t)p->block;
+  return !p->block || a < b || a - b >= p->block_len;
+}
+
+static void release_block(void *block, size_t len, int mapped) {
+  if (mapped)
+    munmap(block, len);
+  else
+    g_free(block);
+}
+
 void stg_prog_free(stancetag_program *p) {
   if (!p)
     return;
-#define STG_FREE(f, t) g_free(p->f);
+#define STG_FREE(f, t)                                                                           \
+  if (stg_prog_owns(p, p->f))                                                                    \
+    g_free(p->f);
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
   g_free(p->hash);
@@ -179,6 +194,8 @@ void stg_prog_free(stancetag_program *p) {
         g_regex_unref(p->re[i]);
     g_free(p->re);
   }
+  if (p->block)
+    release_block(p->block, p->block_len, p->block_mapped);
   g_free(p);
 }
 
@@ -491,7 +508,7 @@ int stancetag_is_program(const char *bytes, size_t len) {
 }
 
 typedef struct reader {
-  const unsigned char *b;
+  unsigned char *b;
   size_t len, pos;
 } reader;
 
@@ -503,57 +520,125 @@ static int get_u32(reader *r, uint32_t *v) {
   return 0;
 }
 
+/* The header and checksum of block[0..len); STANCETAG_OK leaves r at the first array. */
+static int check_header(unsigned char *block, size_t len, reader *r, char **why) {
+  if (!stancetag_is_program((const char *)block, len)) {
+    *why = g_strdup("not a stancetag program");
+    return STANCETAG_EFORMAT;
+  }
+  if (len < 8 + 7 * 4 + 4) {
+    *why = g_strdup("corrupt program: truncated");
+    return STANCETAG_EFORMAT;
+  }
+  *r = (reader){block, len - 4, 8};
+  uint32_t version, endian, crc;
+  memcpy(&crc, block + len - 4, 4);
+  get_u32(r, &version);
+  get_u32(r, &endian);
+  if (endian != ENDIAN_MARK) {
+    *why = g_strdup("corrupt program, or saved on a machine of another byte order");
+    return STANCETAG_EFORMAT;
+  }
+  if (version != FORMAT_VERSION) {
+    *why = g_strdup_printf("program of format version %u; this library reads version %u "
+                           "(compile the rules again)",
+                           version, FORMAT_VERSION);
+    return STANCETAG_EVERSION;
+  }
+  if (crc32_of(block, len - 4) != crc) {
+    *why = g_strdup("corrupt program: checksum mismatch");
+    return STANCETAG_EFORMAT;
+  }
+  return STANCETAG_OK;
+}
+
+/* Points each array into the block. Arrays are padded to 8 bytes from the block's start and a
+ * block is page- or malloc-aligned, so nothing is copied in practice; an array misaligned for
+ * its type all the same is copied rather than read unaligned. */
+static int read_arrays(stancetag_program *p, reader *r) {
+  uint32_t n_arrays = 0;
+  if (get_u32(r, &p->n_words) || get_u32(r, &p->n_phases) || get_u32(r, &p->max_caps) ||
+      get_u32(r, &p->max_code) || get_u32(r, &n_arrays) || n_arrays != N_ARRAYS)
+    return -1;
+#define STG_LOAD(f, t)                                                                           \
+  {                                                                                              \
+    uint32_t n, size;                                                                            \
+    if (get_u32(r, &n) || get_u32(r, &size) || size != sizeof(t) ||                              \
+        (uint64_t)n * size > r->len - r->pos)                                                    \
+      return -1;                                                                                 \
+    p->n_##f = n;                                                                                \
+    unsigned char *at = r->b + r->pos;                                                           \
+    if ((uintptr_t)at % _Alignof(t) == 0) {                                                      \
+      p->f = (t *)(void *)at;                                                                    \
+    } else {                                                                                     \
+      p->f = g_malloc((gsize)n * size + 1);                                                      \
+      memcpy(p->f, at, (size_t)n * size);                                                        \
+    }                                                                                            \
+    r->pos += (size_t)n * size;                                                                  \
+    size_t pad = (8 - r->pos % 8) % 8;                                                           \
+    if (r->len - r->pos < pad)                                                                   \
+      return -1;                                                                                 \
+    r->pos += pad;                                                                               \
+  }
+  STG_PROG_ARRAYS(STG_LOAD)
+#undef STG_LOAD
+  return r->pos == r->len ? 0 : -1;
+}
+
+/* The arrays, their cross-references and the derived tables of a program whose header is
+ * sound. NULL (and the reason) when any is wrong. */
+static const char *set_up(stancetag_program *p, reader *r, char **re_why) {
+  if (read_arrays(p, r) != 0)
+    return "corrupt program: malformed array table";
+  if (stg_prog_validate(p) != 0)
+    return "corrupt program: inconsistent tables";
+  if (stg_prog_finish(p, re_why) != 0)
+    return "corrupt program: a regex does not compile";
+  return NULL;
+}
+
+int stg_prog_adopt(void *block, size_t len, int mapped, stancetag_program **out, char **why) {
+  *out = NULL;
+  char *reason = NULL;
+  reader r;
+  int rc = check_header(block, len, &r, &reason);
+  if (rc != STANCETAG_OK) {
+    release_block(block, len, mapped);
+  } else {
+    stancetag_program *p = g_new0(stancetag_program, 1);
+    p->block = block;
+    p->block_len = len;
+    p->block_mapped = mapped;
+    char *re_why = NULL;
+    const char *bad = set_up(p, &r, &re_why);
+    if (bad) {
+      reason = re_why ? g_strdup_printf("%s: %s", bad, re_why) : g_strdup(bad);
+      stg_prog_free(p);
+      rc = STANCETAG_EFORMAT;
+    } else {
+      *out = p;
+    }
+    g_free(re_why);
+  }
+  if (why)
+    *why = reason;
+  else
+    g_free(reason);
+  return rc;
+}
+
 int stancetag_program_load(const char *bytes, size_t len, stancetag_program **program) {
   if (!program)
     return STANCETAG_EINVAL;
   *program = NULL;
-  if (!bytes || !stancetag_is_program(bytes, len) || len < 8 + 7 * 4 + 4)
+  if (!bytes || !stancetag_is_program(bytes, len))
     return STANCETAG_EFORMAT;
-  reader r = {(const unsigned char *)bytes, len - 4, 8};
-  uint32_t version, endian, crc;
-  memcpy(&crc, bytes + len - 4, 4);
-  get_u32(&r, &version);
-  get_u32(&r, &endian);
-  if (endian != ENDIAN_MARK)
-    return STANCETAG_EFORMAT;
-  if (version != FORMAT_VERSION)
-    return STANCETAG_EVERSION;
-  if (crc32_of(r.b, len - 4) != crc)
-    return STANCETAG_EFORMAT;
-  stancetag_program *p = g_new0(stancetag_program, 1);
-  uint32_t n_arrays = 0;
-  if (get_u32(&r, &p->n_words) || get_u32(&r, &p->n_phases) || get_u32(&r, &p->max_caps) ||
-      get_u32(&r, &p->max_code) || get_u32(&r, &n_arrays) || n_arrays != N_ARRAYS)
-    goto corrupt;
-#define STG_LOAD(f, t)                                                                           \
-  {                                                                                              \
-    uint32_t n, size;                                                                            \
-    if (get_u32(&r, &n) || get_u32(&r, &size) || size != sizeof(t) ||                            \
-        (uint64_t)n * size > r.len - r.pos)                                                     \
-      goto corrupt;                                                                              \
-    p->n_##f = n;                                                                                \
-    p->f = g_malloc((gsize)n * size + 1);                                                        \
-    memcpy(p->f, r.b + r.pos, (size_t)n * size);                                                 \
-    r.pos += (size_t)n * size;                                                                   \
-    size_t pad = (8 - r.pos % 8) % 8;                                                            \
-    if (r.len - r.pos < pad)                                                                     \
-      goto corrupt;                                                                              \
-    r.pos += pad;                                                                                \
-  }
-  STG_PROG_ARRAYS(STG_LOAD)
-#undef STG_LOAD
-  if (r.pos != r.len || stg_prog_validate(p) != 0)
-    goto corrupt;
-  char *why = NULL;
-  if (stg_prog_finish(p, &why) != 0) {
-    g_free(why);
-    goto corrupt;
-  }
-  *program = p;
-  return STANCETAG_OK;
-corrupt:
-  stg_prog_free(p);
-  return STANCETAG_EFORMAT;
+  /* One copy the program keeps, so loading from memory and from a file share one path. */
+  void *copy = g_try_malloc(len);
+  if (!copy)
+    return STANCETAG_ENOMEM;
+  memcpy(copy, bytes, len);
+  return stg_prog_adopt(copy, len, 0, program, NULL);
 }
 
 void stancetag_program_free(stancetag_program *program) {
