@@ -6,6 +6,9 @@
  * What cannot be mapped (an empty file, a pipe, a file system without mmap) is read into one
  * heap block, which the program adopts the same way.
  */
+/* MAP_POPULATE (glibc hides it under plain _POSIX_C_SOURCE) */
+#define _DEFAULT_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -71,7 +74,7 @@ static int open_block(const char *path, void **block, size_t *len, int *mapped, 
   *mapped = 0;
   if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
     /* MAP_POPULATE maps the page-cache pages in one call: the checksum reads them all
-     * anyway. */
+     * anyway, and faulting them in costs ~190 faults for a 14 MB program. */
     int flags = MAP_PRIVATE;
 #ifdef MAP_POPULATE
     flags |= MAP_POPULATE;
