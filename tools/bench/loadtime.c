@@ -39,31 +39,19 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* The whole file in one allocation of its size, as g_file_get_contents reads it. */
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap)
-      break;
-    char *bigger = realloc(buf, cap * 2);
-    if (!bigger) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = bigger;
-    cap *= 2;
-  }
-  if (buf && ferror(f)) {
+  long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  char *buf = size >= 0 && fseek(f, 0, SEEK_SET) == 0 ? malloc((size_t)size + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
     free(buf);
     buf = NULL;
   }
   fclose(f);
-  *len = n;
+  *len = buf ? (size_t)size : 0;
   return buf;
 }
 
