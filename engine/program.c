@@ -14,14 +14,28 @@
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 10u
+#define FORMAT_VERSION 11u
 #define ENDIAN_MARK 0x01020304u
 
+/* Slots of the word hash: a power of two, over twice the words, so probe chains stay short
+ * and an empty slot ends every probe. */
+static uint64_t hash_slots(uint32_t n_words) {
+  uint64_t size = 16;
+  while (size < 2 * ((uint64_t)n_words + 1))
+    size *= 2;
+  return size;
+}
+
+/* The tag of a key in its slot: the hash's high half, never 0 (0 marks an empty slot). */
+static uint32_t hash_tag(uint64_t h) {
+  return (uint32_t)(h >> 32) | 1u;
+}
+
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
-  if (!p->hash)
+  if (!p->n_hash)
     return 0;
   uint64_t h = stg_hash(key, len);
-  uint32_t tag = (uint32_t)(h >> 32) | 1u; /* never 0: 0 marks an empty slot */
+  uint32_t tag = hash_tag(h);
   for (uint32_t i = (uint32_t)h & p->hash_mask;; i = (i + 1) & p->hash_mask) {
     uint32_t t = p->hash[2 * i];
     if (t == 0)
@@ -72,22 +86,26 @@ void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
     }
 }
 
-int stg_prog_finish(stancetag_program *p, char **why) {
-  uint32_t size = 16;
-  while (size < 2 * (p->n_words + 1))
-    size *= 2;
-  g_free(p->hash);
-  p->hash = g_new0(uint32_t, 2 * (size_t)size); /* slot: hash tag, word id */
-  p->hash_mask = size - 1;
+static void build_hash(stancetag_program *p) {
+  uint64_t size = hash_slots(p->n_words);
+  p->n_hash = (uint32_t)(2 * size);
+  p->hash = g_new0(uint32_t, 2 * size);
   for (uint32_t w = 1; w <= p->n_words; w++) {
     const char *k = p->str + p->word_key[w];
     uint64_t h = stg_hash(k, strlen(k));
-    uint32_t i = (uint32_t)h & p->hash_mask;
+    uint32_t i = (uint32_t)h & (uint32_t)(size - 1);
     while (p->hash[2 * i])
-      i = (i + 1) & p->hash_mask;
-    p->hash[2 * i] = (uint32_t)(h >> 32) | 1u;
+      i = (i + 1) & (uint32_t)(size - 1);
+    p->hash[2 * i] = hash_tag(h);
     p->hash[2 * i + 1] = w;
   }
+}
+
+int stg_prog_finish(stancetag_program *p, char **why) {
+  /* A loaded program brings its word hash (validated); a compiled one gets it here. */
+  if (!p->n_hash)
+    build_hash(p);
+  p->hash_mask = p->n_hash / 2 - 1;
   /* Attribute and constraint values as ids of their lower-case text: a constraint test on a
    * static attribute compares two numbers. */
   g_free(p->attr_vid);
@@ -181,7 +199,6 @@ void stg_prog_free(stancetag_program *p) {
     g_free(p->f);
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
-  g_free(p->hash);
   g_free(p->wtrig_off);
   g_free(p->wtrig);
   g_free(p->shape_next);
@@ -220,6 +237,42 @@ static int offsets_ok(const uint32_t *off, uint32_t n_off, uint32_t expect_n, ui
   return 1;
 }
 
+/* The saved word hash is the one build_hash makes: its size, every word once, each tagged by
+ * its key's hash and found by probing from its home slot (no empty slot in between). One pass
+ * from an empty slot: `run` counts the occupied slots up to the current one, and the home slot
+ * must lie within them. */
+static int hash_ok(const stancetag_program *p) {
+  uint64_t size = hash_slots(p->n_words);
+  if (p->n_hash != 2 * size)
+    return 0;
+  uint32_t mask = (uint32_t)(size - 1), start = 0, run = 0, found = 0;
+  while (p->hash[2 * start])
+    if (++start == size) /* no empty slot: the size rules that out, keep it explicit */
+      return 0;
+  unsigned char *seen = g_new0(unsigned char, p->n_words / 8 + 1);
+  int ok = 1;
+  for (uint64_t k = 1; ok && k <= size; k++) {
+    uint32_t i = (start + (uint32_t)k) & mask, tag = p->hash[2 * i], w = p->hash[2 * i + 1];
+    if (tag == 0) {
+      ok = w == 0;
+      run = 0;
+      continue;
+    }
+    run++;
+    if (w == 0 || w > p->n_words || (seen[w / 8] >> (w % 8)) & 1) {
+      ok = 0;
+      break;
+    }
+    seen[w / 8] |= (unsigned char)(1u << (w % 8));
+    found++;
+    const char *key = p->str + p->word_key[w];
+    uint64_t h = stg_hash(key, strlen(key));
+    ok = tag == hash_tag(h) && ((i - (uint32_t)h) & mask) < run;
+  }
+  g_free(seen);
+  return ok && found == p->n_words;
+}
+
 int stg_prog_validate(const stancetag_program *p) {
   if (p->n_str == 0 || p->str[p->n_str - 1] != '\0')
     return -1;
@@ -228,6 +281,8 @@ int stg_prog_validate(const stancetag_program *p) {
   for (uint32_t w = 0; w <= p->n_words; w++)
     if (!str_ok(p, p->word_key[w]) || p->groot[w] >= (p->n_gnodes ? p->n_gnodes : 1))
       return -1;
+  if (!hash_ok(p))
+    return -1;
   if (!offsets_ok(p->word_mem_off, p->n_word_mem_off, p->n_words + 2, p->n_members) ||
       !offsets_ok(p->word_trig_off, p->n_word_trig_off, p->n_words + 2, p->n_trig) ||
       !offsets_ok(p->class_trig_off, p->n_class_trig_off, p->n_classes + 1, p->n_trig) ||
