@@ -9,18 +9,33 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fold.h"
 
 #define MAGIC "STAGPRG"
-#define FORMAT_VERSION 10u
+#define FORMAT_VERSION 11u
 #define ENDIAN_MARK 0x01020304u
 
+/* Slots of the word hash: a power of two, over twice the words, so probe chains stay short
+ * and an empty slot ends every probe. */
+static uint64_t hash_slots(uint32_t n_words) {
+  uint64_t size = 16;
+  while (size < 2 * ((uint64_t)n_words + 1))
+    size *= 2;
+  return size;
+}
+
+/* The tag of a key in its slot: the hash's high half, never 0 (0 marks an empty slot). */
+static uint32_t hash_tag(uint64_t h) {
+  return (uint32_t)(h >> 32) | 1u;
+}
+
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
-  if (!p->hash)
+  if (!p->n_hash)
     return 0;
   uint64_t h = stg_hash(key, len);
-  uint32_t tag = (uint32_t)(h >> 32) | 1u; /* never 0: 0 marks an empty slot */
+  uint32_t tag = hash_tag(h);
   for (uint32_t i = (uint32_t)h & p->hash_mask;; i = (i + 1) & p->hash_mask) {
     uint32_t t = p->hash[2 * i];
     if (t == 0)
@@ -71,22 +86,26 @@ void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
     }
 }
 
-int stg_prog_finish(stancetag_program *p, char **why) {
-  uint32_t size = 16;
-  while (size < 2 * (p->n_words + 1))
-    size *= 2;
-  g_free(p->hash);
-  p->hash = g_new0(uint32_t, 2 * (size_t)size); /* slot: hash tag, word id */
-  p->hash_mask = size - 1;
+static void build_hash(stancetag_program *p) {
+  uint64_t size = hash_slots(p->n_words);
+  p->n_hash = (uint32_t)(2 * size);
+  p->hash = g_new0(uint32_t, 2 * size);
   for (uint32_t w = 1; w <= p->n_words; w++) {
     const char *k = p->str + p->word_key[w];
     uint64_t h = stg_hash(k, strlen(k));
-    uint32_t i = (uint32_t)h & p->hash_mask;
+    uint32_t i = (uint32_t)h & (uint32_t)(size - 1);
     while (p->hash[2 * i])
-      i = (i + 1) & p->hash_mask;
-    p->hash[2 * i] = (uint32_t)(h >> 32) | 1u;
+      i = (i + 1) & (uint32_t)(size - 1);
+    p->hash[2 * i] = hash_tag(h);
     p->hash[2 * i + 1] = w;
   }
+}
+
+int stg_prog_finish(stancetag_program *p, char **why) {
+  /* A loaded program brings its word hash (validated); a compiled one gets it here. */
+  if (!p->n_hash)
+    build_hash(p);
+  p->hash_mask = p->n_hash / 2 - 1;
   /* Attribute and constraint values as ids of their lower-case text: a constraint test on a
    * static attribute compares two numbers. */
   g_free(p->attr_vid);
@@ -180,13 +199,26 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   return 0;
 }
 
+int stg_prog_owns(const stancetag_program *p, const void *ptr) {
+  uintptr_t a = (uintptr_t)ptr, b = (uintptr_t)p->block;
+  return !p->block || a < b || a - b >= p->block_len;
+}
+
+static void release_block(void *block, size_t len, int mapped) {
+  if (mapped)
+    munmap(block, len);
+  else
+    g_free(block);
+}
+
 void stg_prog_free(stancetag_program *p) {
   if (!p)
     return;
-#define STG_FREE(f, t) g_free(p->f);
+#define STG_FREE(f, t)                                                                           \
+  if (stg_prog_owns(p, p->f))                                                                    \
+    g_free(p->f);
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
-  g_free(p->hash);
   g_free(p->wtrig_off);
   g_free(p->wtrig);
   g_free(p->shape_next);
@@ -201,6 +233,8 @@ void stg_prog_free(stancetag_program *p) {
         g_regex_unref(p->re[i]);
     g_free(p->re);
   }
+  if (p->block)
+    release_block(p->block, p->block_len, p->block_mapped);
   g_free(p);
 }
 
@@ -225,6 +259,42 @@ static int offsets_ok(const uint32_t *off, uint32_t n_off, uint32_t expect_n, ui
   return 1;
 }
 
+/* The saved word hash is the one build_hash makes: its size, every word once, each tagged by
+ * its key's hash and found by probing from its home slot (no empty slot in between). One pass
+ * from an empty slot: `run` counts the occupied slots up to the current one, and the home slot
+ * must lie within them. */
+static int hash_ok(const stancetag_program *p) {
+  uint64_t size = hash_slots(p->n_words);
+  if (p->n_hash != 2 * size)
+    return 0;
+  uint32_t mask = (uint32_t)(size - 1), start = 0, run = 0, found = 0;
+  while (p->hash[2 * start])
+    if (++start == size) /* no empty slot: the size rules that out, keep it explicit */
+      return 0;
+  unsigned char *seen = g_new0(unsigned char, p->n_words / 8 + 1);
+  int ok = 1;
+  for (uint64_t k = 1; ok && k <= size; k++) {
+    uint32_t i = (start + (uint32_t)k) & mask, tag = p->hash[2 * i], w = p->hash[2 * i + 1];
+    if (tag == 0) {
+      ok = w == 0;
+      run = 0;
+      continue;
+    }
+    run++;
+    if (w == 0 || w > p->n_words || (seen[w / 8] >> (w % 8)) & 1) {
+      ok = 0;
+      break;
+    }
+    seen[w / 8] |= (unsigned char)(1u << (w % 8));
+    found++;
+    const char *key = p->str + p->word_key[w];
+    uint64_t h = stg_hash(key, strlen(key));
+    ok = tag == hash_tag(h) && ((i - (uint32_t)h) & mask) < run;
+  }
+  g_free(seen);
+  return ok && found == p->n_words;
+}
+
 int stg_prog_validate(const stancetag_program *p) {
   if (p->n_str == 0 || p->str[p->n_str - 1] != '\0')
     return -1;
@@ -233,6 +303,8 @@ int stg_prog_validate(const stancetag_program *p) {
   for (uint32_t w = 0; w <= p->n_words; w++)
     if (!str_ok(p, p->word_key[w]) || p->groot[w] >= (p->n_gnodes ? p->n_gnodes : 1))
       return -1;
+  if (!hash_ok(p))
+    return -1;
   if (!offsets_ok(p->word_mem_off, p->n_word_mem_off, p->n_words + 2, p->n_members) ||
       !offsets_ok(p->word_trig_off, p->n_word_trig_off, p->n_words + 2, p->n_trig) ||
       !offsets_ok(p->class_trig_off, p->n_class_trig_off, p->n_classes + 1, p->n_trig) ||
@@ -513,7 +585,7 @@ int stancetag_is_program(const char *bytes, size_t len) {
 }
 
 typedef struct reader {
-  const unsigned char *b;
+  unsigned char *b;
   size_t len, pos;
 } reader;
 
@@ -525,57 +597,125 @@ static int get_u32(reader *r, uint32_t *v) {
   return 0;
 }
 
+/* The header and checksum of block[0..len); STANCETAG_OK leaves r at the first array. */
+static int check_header(unsigned char *block, size_t len, reader *r, char **why) {
+  if (!stancetag_is_program((const char *)block, len)) {
+    *why = g_strdup("not a stancetag program");
+    return STANCETAG_EFORMAT;
+  }
+  if (len < 8 + 7 * 4 + 4) {
+    *why = g_strdup("corrupt program: truncated");
+    return STANCETAG_EFORMAT;
+  }
+  *r = (reader){block, len - 4, 8};
+  uint32_t version, endian, crc;
+  memcpy(&crc, block + len - 4, 4);
+  get_u32(r, &version);
+  get_u32(r, &endian);
+  if (endian != ENDIAN_MARK) {
+    *why = g_strdup("corrupt program, or saved on a machine of another byte order");
+    return STANCETAG_EFORMAT;
+  }
+  if (version != FORMAT_VERSION) {
+    *why = g_strdup_printf("program of format version %u; this library reads version %u "
+                           "(compile the rules again)",
+                           version, FORMAT_VERSION);
+    return STANCETAG_EVERSION;
+  }
+  if (crc32_of(block, len - 4) != crc) {
+    *why = g_strdup("corrupt program: checksum mismatch");
+    return STANCETAG_EFORMAT;
+  }
+  return STANCETAG_OK;
+}
+
+/* Points each array into the block. Arrays are padded to 8 bytes from the block's start and a
+ * block is page- or malloc-aligned, so nothing is copied in practice; an array misaligned for
+ * its type all the same is copied rather than read unaligned. */
+static int read_arrays(stancetag_program *p, reader *r) {
+  uint32_t n_arrays = 0;
+  if (get_u32(r, &p->n_words) || get_u32(r, &p->n_phases) || get_u32(r, &p->max_caps) ||
+      get_u32(r, &p->max_code) || get_u32(r, &n_arrays) || n_arrays != N_ARRAYS)
+    return -1;
+#define STG_LOAD(f, t)                                                                           \
+  {                                                                                              \
+    uint32_t n, size;                                                                            \
+    if (get_u32(r, &n) || get_u32(r, &size) || size != sizeof(t) ||                              \
+        (uint64_t)n * size > r->len - r->pos)                                                    \
+      return -1;                                                                                 \
+    p->n_##f = n;                                                                                \
+    unsigned char *at = r->b + r->pos;                                                           \
+    if ((uintptr_t)at % _Alignof(t) == 0) {                                                      \
+      p->f = (t *)(void *)at;                                                                    \
+    } else {                                                                                     \
+      p->f = g_malloc((gsize)n * size + 1);                                                      \
+      memcpy(p->f, at, (size_t)n * size);                                                        \
+    }                                                                                            \
+    r->pos += (size_t)n * size;                                                                  \
+    size_t pad = (8 - r->pos % 8) % 8;                                                           \
+    if (r->len - r->pos < pad)                                                                   \
+      return -1;                                                                                 \
+    r->pos += pad;                                                                               \
+  }
+  STG_PROG_ARRAYS(STG_LOAD)
+#undef STG_LOAD
+  return r->pos == r->len ? 0 : -1;
+}
+
+/* The arrays, their cross-references and the derived tables of a program whose header is
+ * sound. NULL (and the reason) when any is wrong. */
+static const char *set_up(stancetag_program *p, reader *r, char **re_why) {
+  if (read_arrays(p, r) != 0)
+    return "corrupt program: malformed array table";
+  if (stg_prog_validate(p) != 0)
+    return "corrupt program: inconsistent tables";
+  if (stg_prog_finish(p, re_why) != 0)
+    return "corrupt program: a regex does not compile";
+  return NULL;
+}
+
+int stg_prog_adopt(void *block, size_t len, int mapped, stancetag_program **out, char **why) {
+  *out = NULL;
+  char *reason = NULL;
+  reader r;
+  int rc = check_header(block, len, &r, &reason);
+  if (rc != STANCETAG_OK) {
+    release_block(block, len, mapped);
+  } else {
+    stancetag_program *p = g_new0(stancetag_program, 1);
+    p->block = block;
+    p->block_len = len;
+    p->block_mapped = mapped;
+    char *re_why = NULL;
+    const char *bad = set_up(p, &r, &re_why);
+    if (bad) {
+      reason = re_why ? g_strdup_printf("%s: %s", bad, re_why) : g_strdup(bad);
+      stg_prog_free(p);
+      rc = STANCETAG_EFORMAT;
+    } else {
+      *out = p;
+    }
+    g_free(re_why);
+  }
+  if (why)
+    *why = reason;
+  else
+    g_free(reason);
+  return rc;
+}
+
 int stancetag_program_load(const char *bytes, size_t len, stancetag_program **program) {
   if (!program)
     return STANCETAG_EINVAL;
   *program = NULL;
-  if (!bytes || !stancetag_is_program(bytes, len) || len < 8 + 7 * 4 + 4)
+  if (!bytes || !stancetag_is_program(bytes, len))
     return STANCETAG_EFORMAT;
-  reader r = {(const unsigned char *)bytes, len - 4, 8};
-  uint32_t version, endian, crc;
-  memcpy(&crc, bytes + len - 4, 4);
-  get_u32(&r, &version);
-  get_u32(&r, &endian);
-  if (endian != ENDIAN_MARK)
-    return STANCETAG_EFORMAT;
-  if (version != FORMAT_VERSION)
-    return STANCETAG_EVERSION;
-  if (crc32_of(r.b, len - 4) != crc)
-    return STANCETAG_EFORMAT;
-  stancetag_program *p = g_new0(stancetag_program, 1);
-  uint32_t n_arrays = 0;
-  if (get_u32(&r, &p->n_words) || get_u32(&r, &p->n_phases) || get_u32(&r, &p->max_caps) ||
-      get_u32(&r, &p->max_code) || get_u32(&r, &n_arrays) || n_arrays != N_ARRAYS)
-    goto corrupt;
-#define STG_LOAD(f, t)                                                                           \
-  {                                                                                              \
-    uint32_t n, size;                                                                            \
-    if (get_u32(&r, &n) || get_u32(&r, &size) || size != sizeof(t) ||                            \
-        (uint64_t)n * size > r.len - r.pos)                                                     \
-      goto corrupt;                                                                              \
-    p->n_##f = n;                                                                                \
-    p->f = g_malloc((gsize)n * size + 1);                                                        \
-    memcpy(p->f, r.b + r.pos, (size_t)n * size);                                                 \
-    r.pos += (size_t)n * size;                                                                   \
-    size_t pad = (8 - r.pos % 8) % 8;                                                            \
-    if (r.len - r.pos < pad)                                                                     \
-      goto corrupt;                                                                              \
-    r.pos += pad;                                                                                \
-  }
-  STG_PROG_ARRAYS(STG_LOAD)
-#undef STG_LOAD
-  if (r.pos != r.len || stg_prog_validate(p) != 0)
-    goto corrupt;
-  char *why = NULL;
-  if (stg_prog_finish(p, &why) != 0) {
-    g_free(why);
-    goto corrupt;
-  }
-  *program = p;
-  return STANCETAG_OK;
-corrupt:
-  stg_prog_free(p);
-  return STANCETAG_EFORMAT;
+  /* One copy the program keeps, so loading from memory and from a file share one path. */
+  void *copy = g_try_malloc(len);
+  if (!copy)
+    return STANCETAG_ENOMEM;
+  memcpy(copy, bytes, len);
+  return stg_prog_adopt(copy, len, 0, program, NULL);
 }
 
 void stancetag_program_free(stancetag_program *program) {

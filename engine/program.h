@@ -3,9 +3,11 @@
  *
  * Layout: a set of flat arrays of plain structs that refer to each other by uint32 indexes and
  * to strings by offsets into one string pool. That makes the program cache-friendly, trivially
- * serializable (program.c writes the arrays as they are) and cheap to validate on load. Derived
- * tables (the word hash, compiled regexes) are rebuilt by stg_prog_finish() after compiling or
- * loading and are never saved.
+ * serializable (program.c writes the arrays as they are, and a load uses them in place, in the
+ * saved bytes: `block`) and cheap to validate on load. Derived tables (compiled regexes, trigger
+ * and presence lists) are rebuilt by stg_prog_finish() after compiling or loading and are never
+ * saved; the word hash is built after compiling and saved (the largest of them: 1 MB for a
+ * 200k-entry gazetteer, most of what a load would otherwise allocate).
  */
 #ifndef STG_PROGRAM_H
 #define STG_PROGRAM_H
@@ -198,6 +200,8 @@ typedef struct stg_expect_rec {
 #define STG_PROG_ARRAYS(X)                                                                       \
   X(str, char)                                                                                   \
   X(word_key, uint32_t)     /* per word id: string offset of its folded key */                   \
+  X(hash, uint32_t) /* words by key (stg_prog_word), 2 per slot: tag (0: empty), word id; built \
+                       after compiling (stg_prog_finish), saved, validated on load */            \
   X(word_mem_off, uint32_t) /* per word id + 1: members[] start (prefix offsets) */              \
   X(members, stg_member)                                                                         \
   X(word_trig_off, uint32_t) /* per word id + 1: trig[] start for rules triggered by the word */ \
@@ -251,9 +255,15 @@ struct stancetag_program {
   uint32_t n_phases; /* rule phases 1..n_phases */
   uint32_t max_caps, max_code;
 
+  /* A loaded program's saved bytes, owned by the program: a read-only mapping of the file
+   * (map = 1, munmap) or one heap copy (g_free). Arrays inside it point into it; they are never
+   * written or freed one by one (stg_prog_owns). NULL for a compiled program. */
+  void *block;
+  size_t block_len;
+  int block_mapped;
+
   /* Derived, rebuilt by stg_prog_finish(). */
-  uint32_t *hash;    /* open addressing, 2 per slot: hash tag (0 empty), word id */
-  uint32_t hash_mask;
+  uint32_t hash_mask; /* slots of hash[] - 1 */
   GRegex **re;       /* compiled regexes[] */
   uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
                                     equal without regard to ASCII case (constraint tests);
@@ -292,6 +302,16 @@ int stg_prog_finish(stancetag_program *p, char **why);
 int stg_prog_validate(const stancetag_program *p);
 
 void stg_prog_free(stancetag_program *p);
+
+/* 1 when `ptr` is a separate allocation of the program (g_free), 0 when it lies in its block. */
+int stg_prog_owns(const stancetag_program *p, const void *ptr);
+
+/* Loads the saved program in block[0..len) and takes the block over in every case: on success
+ * the arrays point into it (one misaligned for its type is copied) and the program releases it
+ * when freed; on failure it is released at once (munmap if `mapped`, else g_free). Returns
+ * STANCETAG_OK, STANCETAG_EFORMAT or STANCETAG_EVERSION; then *why (if not NULL) receives what
+ * is wrong, for a message (g_free). */
+int stg_prog_adopt(void *block, size_t len, int mapped, stancetag_program **out, char **why);
 
 /* A (key, value) pair, for building per-key lists. */
 typedef struct stg_pair {

@@ -29,26 +29,34 @@ typedef struct front {
   GPtrArray *chain_names; /* their display names */
 } front;
 
+int stg_front_open(const char *path, int *fd, struct stat *st, char **why) {
+  /* O_NONBLOCK: opening a FIFO must not hang (a caller that reads one clears it). */
+  *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (*fd < 0) {
+    *why = g_strdup(g_strerror(errno));
+    return STANCETAG_EIO;
+  }
+  if (fstat(*fd, st) != 0)
+    *why = g_strdup(g_strerror(errno));
+  else if (S_ISDIR(st->st_mode))
+    *why = g_strdup("it is a directory");
+  else
+    return STANCETAG_OK;
+  close(*fd);
+  *fd = -1;
+  return STANCETAG_EIO;
+}
+
 int stg_front_read_file(const char *path, char **data, size_t *len, char **why) {
   *data = NULL;
   *len = 0;
   *why = NULL;
-  /* O_NONBLOCK: opening a FIFO must not hang; it is rejected as non-regular below. */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    *why = g_strdup(g_strerror(err));
-    return err == ENOENT || err == ENOTDIR ? STANCETAG_EIO : STANCETAG_EIO;
-  }
+  int fd;
   struct stat st;
-  int rc = STANCETAG_OK;
-  if (fstat(fd, &st) != 0) {
-    *why = g_strdup(g_strerror(errno));
-    rc = STANCETAG_EIO;
-  } else if (S_ISDIR(st.st_mode)) {
-    *why = g_strdup("it is a directory");
-    rc = STANCETAG_EIO;
-  } else if (!S_ISREG(st.st_mode)) {
+  int rc = stg_front_open(path, &fd, &st, why);
+  if (rc != STANCETAG_OK)
+    return rc;
+  if (!S_ISREG(st.st_mode)) {
     *why = g_strdup("it is not a regular file");
     rc = STANCETAG_EIO;
   } else if ((guint64)st.st_size > STG_MAX_FILE_SIZE) {

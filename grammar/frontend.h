@@ -7,6 +7,8 @@
 #ifndef STG_FRONTEND_H
 #define STG_FRONTEND_H
 
+#include <sys/stat.h>
+
 #include "ast.h"
 #include "diag.h"
 #include "stancetag.h"
@@ -16,6 +18,11 @@
  * compiled only when d->n_errors == 0. `source` is copied. opts may be NULL. */
 void stg_front_compile(const char *source, size_t len, const char *name,
                        const stancetag_compile_options *opts, stg_ast **out, stg_diags *d);
+
+/* Opens `path` for reading (a FIFO without a writer does not block: O_NONBLOCK) and refuses
+ * a directory. STANCETAG_OK with *fd (the caller closes it) and its *st, or STANCETAG_EIO with
+ * a g_malloc()ed reason in *why. */
+int stg_front_open(const char *path, int *fd, struct stat *st, char **why);
 
 /* Reads a whole regular file of at most 64 MiB with a bounded read (for
  * stancetag_compile_file and imports). On success returns STANCETAG_OK and a g_malloc()ed,

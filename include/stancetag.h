@@ -139,11 +139,31 @@ STANCETAG_API void stancetag_program_free(stancetag_program *program);
 STANCETAG_API int stancetag_program_save(const stancetag_program *program, char **bytes,
                                          size_t *len);
 
-/* Loads a serialized program (the buffer is not kept). Returns STANCETAG_EFORMAT for a corrupt
- * or foreign buffer and STANCETAG_EVERSION for another format version. On success the caller
- * owns *program. */
+/* Loads a serialized program (the buffer is copied, not kept). Returns STANCETAG_EFORMAT for a
+ * corrupt or foreign buffer, STANCETAG_EVERSION for another format version and STANCETAG_ENOMEM
+ * when the copy cannot be allocated. On success the caller owns *program (free it with
+ * stancetag_program_free()). For a file, stancetag_program_load_file is faster. */
 STANCETAG_API int stancetag_program_load(const char *bytes, size_t len,
                                          stancetag_program **program);
+
+/* Loads a program saved to the file `path` (`stancetag compile -o`), the fast way: a regular
+ * file is mapped read-only and the program uses its bytes in place, so a load costs little more
+ * than checking them. The file is checked and validated exactly as by stancetag_program_load.
+ * Anything that cannot be mapped (an empty file, a pipe) is read into memory instead.
+ *
+ * On success the caller owns *program and frees it with stancetag_program_free(), which also
+ * unmaps the file. While the program lives, the file must not be truncated or written in
+ * place (the process could crash with SIGBUS or read changed tables): replace it by renaming
+ * a new file over it, as `stancetag compile -o` does. The file descriptor is not kept.
+ *
+ * On failure *program is NULL and *error (if error is not NULL) receives one item naming the
+ * file, with the code and what is wrong; the caller frees it with stancetag_error_free().
+ * Returns STANCETAG_OK, STANCETAG_EIO (missing, unreadable, a directory), STANCETAG_EFORMAT
+ * (corrupt, empty, or not a program), STANCETAG_EVERSION (another format version),
+ * STANCETAG_ELIMIT (a stream over 1 GiB), STANCETAG_ENOMEM or STANCETAG_EINVAL.
+ * Thread-safe (no shared state); the program may be shared by threads like a compiled one. */
+STANCETAG_API int stancetag_program_load_file(const char *path, stancetag_program **program,
+                                              stancetag_error **error);
 
 /* Returns 1 if the first bytes look like a saved program (magic number), else 0. */
 STANCETAG_API int stancetag_is_program(const char *bytes, size_t len);

@@ -26,5 +26,12 @@ for want in '| case | program |' '| rules-1 | rules-1 |' '| rules-200 | rules-20
   grep -qF -- "$want" "$tmp/report.md" || { echo "FAIL: the report has no line with '$want'"; fail=1; }
 done
 if grep -q 'FAILED\|DIFFERENT' "$tmp/report.md"; then echo "FAIL: a case failed"; fail=1; fi
+# the compile table has a warm and a cold load time for every program
+grep -qF '| load ms | cold load ms |' "$tmp/report.md" || { echo "FAIL: no cold load column"; fail=1; }
+if [ -x "$top_builddir/tools/bench/loadtime" ]; then
+  grep -qE '^\| ceasefire \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|' "$tmp/report.md" ||
+    { echo "FAIL: no load times for ceasefire"; fail=1; }
+fi
+grep -qF 'load ceasefire ≤ 50 ms (cold' "$tmp/report.md" || { echo "FAIL: no cold load target"; fail=1; }
 [ "$fail" = 0 ] && echo "PASS: bench-smoke"
 exit "$fail"

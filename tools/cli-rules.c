@@ -68,22 +68,15 @@ static ssize_t read_head(const char *path, char *buf, size_t cap) {
   return (ssize_t)got;
 }
 
+/* A saved program, loaded in place from its file (mapped, not copied). */
 static int load_compiled(const char *path, stancetag_program **program) {
-  gchar *bytes = NULL;
-  gsize len = 0;
-  GError *err = NULL;
-  if (!g_file_get_contents(path, &bytes, &len, &err)) {
-    fprintf(stderr, "%s: error: %s\n", path, err->message);
-    g_error_free(err);
-    return CLI_EXIT_RULES;
-  }
-  int rc = stancetag_program_load(bytes, len, program);
-  g_free(bytes);
-  if (rc != STANCETAG_OK) {
+  stancetag_error *err = NULL;
+  int rc = stancetag_program_load_file(path, program, &err);
+  cli_print_diagnostics(err);
+  if (rc != STANCETAG_OK && !err)
     fprintf(stderr, "%s: error: %s\n", path, stancetag_strerror(rc));
-    return CLI_EXIT_RULES;
-  }
-  return CLI_EXIT_OK;
+  stancetag_error_free(err);
+  return rc == STANCETAG_OK ? CLI_EXIT_OK : CLI_EXIT_RULES;
 }
 
 int cli_load_program(const char *path, unsigned flags, stancetag_program **program) {

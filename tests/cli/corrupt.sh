@@ -24,6 +24,18 @@ for at in $((size / 2)) $((size - 1)) 12; do
   expect_status 2 "test on a corrupt program"
 done
 
+# What is wrong is said: damage, or another format version (recompiling helps).
+cp "$T/r.stp" "$T/bad.stp"
+flip "$T/bad.stp" $((size / 2))
+run "$ST" "$T/bad.stp" "$T/doc.txt"
+err_has "$T/bad.stp: error: corrupt program: checksum mismatch"
+cp "$T/r.stp" "$T/old.stp"
+printf 'cccc' | dd of="$T/old.stp" bs=1 seek=8 conv=notrunc 2>/dev/null
+run "$ST" "$T/old.stp" "$T/doc.txt"
+expect_status 2 "program of another format version"
+err_has "$T/old.stp: error: program of format version 1667457891;"
+err_has "(compile the rules again)"
+
 # Truncated programs.
 for n in $((size / 2)) 9; do
   head -c $n "$T/r.stp" >"$T/short.stp"

@@ -4,56 +4,13 @@
 #include <string.h>
 
 #include "stancetag.h"
-#include "test-compile.h"
-
-static const char *RULES =
-    "entity COUNTRY {\n"
-    "  \"United States\" | \"US\" -> id USA\n"
-    "  \"Russia\" -> id RUS\n"
-    "}\n"
-    "entity PERSON { \"John Kirby\" | \"Kirby\" -> id \"John Kirby\", country USA }\n"
-    "words OPPOSE = verb(oppose, reject) -> polarity oppose\n"
-    "words SUPPORT = verb(support, back) -> polarity support\n"
-    "span TARGET { \"ceasefire\" -> id ceasefire\n \"peace\" /plans?/ -> id peace_plan }\n"
-    "rule active:\n"
-    "  holder:(PERSON | COUNTRY) _{0,4} cue:(OPPOSE | SUPPORT) _{0,4} target:TARGET\n"
-    "  => stance(holder, polarity(cue), target, country = holder.country)\n"
-    "test \"Russia backed the peace plan.\" => stance(RUS, support, peace_plan)\n";
-
-static const char *TEXT = "The United States said it opposes a ceasefire. Kirby rejected the "
-                          "peace plans. Russia backs a ceasefire.";
-
-static int render(const stancetag_record *r, void *ctx) {
-  GString *out = ctx;
-  if (r->kind == STANCETAG_RECORD_ENTITY)
-    g_string_append_printf(out, "entity %s %zu..%zu %s\n", r->annotation.label, r->start, r->end,
-                           r->annotation.id);
-  else
-    g_string_append_printf(out, "stance %s %s %s %zu..%zu %zu\n", r->holder.id, r->stance,
-                           r->target.id, r->cue_start, r->cue_end, r->n_attrs);
-  return 0;
-}
-
-static char *scan_all(const stancetag_program *p) {
-  stancetag_scratch *s = NULL;
-  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
-  GString *out = g_string_new(NULL);
-  g_assert_cmpint(
-      stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, render, out, NULL), ==,
-      STANCETAG_OK);
-  stancetag_scratch_free(s);
-  return g_string_free(out, FALSE);
-}
-
-static stancetag_program *compile_rules(void) {
-  return test_compile(RULES);
-}
+#include "test-sample.h"
 
 /* Records come by start offset, longer first: a stance starting at its holder precedes the
  * holder's entity record. */
 static void test_scan(void) {
-  stancetag_program *p = compile_rules();
-  char *out = scan_all(p);
+  stancetag_program *p = sample_compile();
+  char *out = sample_scan(p);
   g_assert_cmpstr(out, ==,
                   "stance USA oppose ceasefire 26..33 0\n"
                   "entity COUNTRY 4..17 USA\n"
@@ -73,14 +30,14 @@ static void test_scan(void) {
 }
 
 static void test_round_trip(void) {
-  stancetag_program *p = compile_rules();
+  stancetag_program *p = sample_compile();
   char *bytes = NULL;
   size_t len = 0;
   g_assert_cmpint(stancetag_program_save(p, &bytes, &len), ==, STANCETAG_OK);
   g_assert_true(stancetag_is_program(bytes, len));
   stancetag_program *q = NULL;
   g_assert_cmpint(stancetag_program_load(bytes, len, &q), ==, STANCETAG_OK);
-  char *a = scan_all(p), *b = scan_all(q);
+  char *a = sample_scan(p), *b = sample_scan(q);
   g_assert_cmpstr(a, ==, b);
   /* Saving the loaded program gives the same bytes. */
   char *bytes2 = NULL;
@@ -96,7 +53,7 @@ static void test_round_trip(void) {
 }
 
 static void test_corrupt(void) {
-  stancetag_program *p = compile_rules();
+  stancetag_program *p = sample_compile();
   char *bytes = NULL;
   size_t len = 0;
   stancetag_program_save(p, &bytes, &len);
@@ -129,8 +86,8 @@ static void test_api_misuse(void) {
   stancetag_program_free(NULL);
   stancetag_scratch_free(NULL);
   stancetag_error_free(NULL);
-  stancetag_program *p = compile_rules();
-  stancetag_program *p2 = compile_rules();
+  stancetag_program *p = sample_compile();
+  stancetag_program *p2 = sample_compile();
   stancetag_scratch *s = NULL;
   stancetag_scratch_alloc(p, &s);
   /* A scratch belongs to the program it was made for. */
@@ -149,13 +106,13 @@ static int stop_first(const stancetag_record *r, void *ctx) {
 }
 
 static void test_stop(void) {
-  stancetag_program *p = compile_rules();
+  stancetag_program *p = sample_compile();
   stancetag_scratch *s = NULL;
   stancetag_scratch_alloc(p, &s);
   int calls = 0;
-  g_assert_cmpint(
-      stancetag_scan(p, s, TEXT, strlen(TEXT), STANCETAG_SCAN_ENTITIES, stop_first, &calls, NULL),
-      ==, STANCETAG_ETERMINATED);
+  g_assert_cmpint(stancetag_scan(p, s, SAMPLE_TEXT, strlen(SAMPLE_TEXT), STANCETAG_SCAN_ENTITIES,
+                                 stop_first, &calls, NULL),
+                  ==, STANCETAG_ETERMINATED);
   g_assert_cmpint(calls, ==, 1);
   stancetag_scratch_free(s);
   stancetag_program_free(p);
@@ -189,7 +146,7 @@ static void assert_entities_twice(const stancetag_program *p, stancetag_scratch 
 }
 
 static void test_word_cache(void) {
-  stancetag_program *p = compile_rules();
+  stancetag_program *p = sample_compile();
   stancetag_scratch *s = NULL;
   g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
   GString *text = g_string_new(NULL);
@@ -261,7 +218,7 @@ static gpointer worker(gpointer data) {
   job *j = data;
   GString *all = g_string_new(NULL);
   for (int i = 0; i < 200; i++) {
-    char *o = scan_all(j->p);
+    char *o = sample_scan(j->p);
     g_string_append(all, o);
     g_free(o);
   }
@@ -270,7 +227,7 @@ static gpointer worker(gpointer data) {
 }
 
 static void test_threads(void) {
-  stancetag_program *p = compile_rules();
+  stancetag_program *p = sample_compile();
   job jobs[4] = {{p, NULL}, {p, NULL}, {p, NULL}, {p, NULL}};
   GThread *t[4];
   for (int i = 0; i < 4; i++)
