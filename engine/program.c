@@ -141,6 +141,13 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     p->shape_next[k] = k + 1 < p->n_shape_trig && p->shape_trig[k + 1].mask == p->shape_trig[k].mask
                            ? p->shape_next[k + 1]
                            : k + 1;
+  memset(p->shape_any, 0, sizeof p->shape_any);
+  for (uint32_t f = 0; f < STG_SHAPE_FLAGS; f++)
+    for (uint32_t k = 0; k < p->n_shape_trig; k = p->shape_next[k])
+      if ((f & p->shape_trig[k].mask) == p->shape_trig[k].mask) {
+        p->shape_any[f >> 3] |= (uint8_t)(1u << (f & 7));
+        break;
+      }
   /* Rules alone in their overlap group: the scanner may skip their candidates inside a match
    * already found, since leftmost-longest selection would drop those matches anyway. */
   g_free(p->rule_solo);

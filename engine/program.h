@@ -145,6 +145,7 @@ typedef struct stg_rule {
 
 /* A rule whose first token is known by its shape only (`/\p{Lu}.../`, `@cap`): tried at the
  * tokens having every flag of `mask`. */
+#define STG_SHAPE_FLAGS (1u << 13) /* token flags are STG_TF_* bits 0..12 */
 typedef struct stg_shape_trig {
   uint32_t mask, rule;
 } stg_shape_trig;
@@ -273,6 +274,8 @@ struct stancetag_program {
   uint32_t *wgroup_off, *wgroup; /* per word id + 1: the groups the word satisfies */
   uint32_t *lgroup_off, *lgroup; /* per label + 1: the groups its annotations satisfy */
   uint32_t *shape_next; /* per shape_trig[] entry: the first entry of the next mask */
+  uint8_t shape_any[(STG_SHAPE_FLAGS + 7) / 8]; /* bit f: token flags f have some shape_trig
+                                                   mask (a lower-case word has none) */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
   uint8_t *rule_solo; /* per rule: 1 when no other rule of its phase shares its overlap group

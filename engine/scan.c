@@ -306,9 +306,10 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
   const uint32_t n_shape = p->n_shape_trig;
   for (uint32_t i = sb; i < se; i++) {
     /* Rules led by a token shape (`/\p{Lu}.../`), grouped by mask: one test per mask, so a
-     * token costs the rules it starts, not all shape-led rules. */
-    uint32_t f = s->toks.tok[i].flags;
-    for (uint32_t k = 0; k < n_shape;) {
+     * token costs the rules it starts, not all shape-led rules; a token none of the masks fits
+     * (most of them: lower-case words) is passed with one bit test. */
+    uint32_t f = s->toks.tok[i].flags & (STG_SHAPE_FLAGS - 1);
+    for (uint32_t k = (p->shape_any[f >> 3] >> (f & 7)) & 1 ? 0 : n_shape; k < n_shape;) {
       uint32_t mask = p->shape_trig[k].mask;
       if ((f & mask) != mask) {
         k = p->shape_next[k];
