@@ -26,7 +26,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->label_free = g_new0(uint32_t, nl);
   s->best_end = g_new0(uint32_t, nl);
   s->best_ent = g_new0(uint32_t, nl);
-  s->regex_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  stg_recache_init(&s->regex_cache);
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
   s->tmp = g_string_new(NULL);
@@ -69,7 +69,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
     g_free(s->bn_mask[d].v);
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
     stg_vm_free(&s->vm[i]);
-  g_hash_table_destroy(s->regex_cache);
+  stg_recache_clear(&s->regex_cache);
   g_array_free(s->recs, TRUE);
   g_array_free(s->pubattrs, TRUE);
   g_string_free(s->tmp, TRUE);
@@ -119,8 +119,8 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   }
   if (p->n_regexes) {
     memset(s->tok_re, 0, n * sizeof(guint8 *));
-    if (g_hash_table_size(s->regex_cache) > 100000) { /* bounded memory, between documents */
-      g_hash_table_remove_all(s->regex_cache);
+    if (s->regex_cache.n > 100000) { /* bounded memory, between documents */
+      stg_recache_reset(&s->regex_cache);
       for (size_t k = 0; k < ((size_t)1 << STG_WCACHE_BITS); k++)
         s->wcache[k].re = NULL;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "program.h"
+#include "recache.h"
 #include "tokenize.h"
 
 /* String references in annotations: program pool offsets, or (high bit set) offsets into the
@@ -135,9 +136,8 @@ struct stancetag_scratch {
   STG_VEC(uint64_t) bn_mask[8]; /* vm.c, per look-around depth: a bitnfa.c automaton's live
                                    states per position; n entries are zero between runs */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
-  GHashTable *regex_cache; /* token text -> guint8[n_regexes + 1] (0 unknown, 1 no, 2 yes;
-                              the last: is the text valid UTF-8) */
-  guint8 **tok_re;          /* per token of the document: its regex_cache entry, or NULL */
+  stg_recache regex_cache; /* token text -> its regex results (recache.h) */
+  guint8 **tok_re;         /* per token of the document: its regex_cache record, or NULL */
   /* sentence presence of rule requirements */
   uint32_t *group_seen, *group_last; /* per requirement group (presence.c): present in the
                                         sentence when the stamp is sent_stamp, and the last

@@ -82,14 +82,8 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
       e = NULL;
     res = e ? e->re : NULL;
     if (!res) {
-      g_string_truncate(s->tmp, 0);
-      g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
-      res = g_hash_table_lookup(s->regex_cache, s->tmp->str);
-      if (!res) {
-        res = g_new0(guint8, c->p->n_regexes + 1);
-        res[c->p->n_regexes] = g_utf8_validate(s->tmp->str, (gssize)s->tmp->len, NULL) ? 2 : 1;
-        g_hash_table_insert(s->regex_cache, g_strdup(s->tmp->str), res);
-      }
+      res =
+          stg_recache_get(&s->regex_cache, s->text + t->start, t->end - t->start, c->p->n_regexes);
       if (e)
         e->re = res; /* the next occurrence of this short word starts with it */
     }
