@@ -39,26 +39,30 @@ void stg_recache_clear(stg_recache *c) {
 }
 
 void stg_recache_reset(stg_recache *c) {
-  if (c->blocks) { /* keep the newest block, which is a full-size one unless a key was huge */
-    free_blocks(c->blocks->next);
-    c->blocks->next = NULL;
-    c->blocks->used = 0;
-  }
+  for (stg_recache_block *b = c->blocks; b; b = b->next)
+    b->used = 0;
+  c->cur = c->blocks;
   if (c->slot)
     memset(c->slot, 0, ((size_t)1 << c->bits) * sizeof *c->slot);
   c->n = 0;
 }
 
 static uint8_t *alloc_record(stg_recache *c, size_t need) {
-  stg_recache_block *b = c->blocks;
-  if (!b || b->cap - b->used < need) {
+  stg_recache_block *b = c->cur;
+  while (b && b->cap - b->used < need) /* the next kept block, if any */
+    b = b->next;
+  if (!b) { /* a new block, linked after the last one */
     size_t cap = need > RC_BLOCK ? need : RC_BLOCK;
     b = g_malloc(sizeof *b + cap);
     b->used = 0;
     b->cap = cap;
-    b->next = c->blocks;
-    c->blocks = b;
+    b->next = NULL;
+    stg_recache_block **end = c->cur ? &c->cur->next : &c->blocks;
+    while (*end)
+      end = &(*end)->next;
+    *end = b;
   }
+  c->cur = b;
   uint8_t *r = b->data + b->used;
   b->used += need;
   return r;

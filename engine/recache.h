@@ -17,7 +17,8 @@ typedef struct stg_recache_block stg_recache_block;
 typedef struct stg_recache {
   struct stg_recache_slot *slot; /* open addressing, 1 << bits slots */
   uint32_t bits, n;              /* n: records */
-  stg_recache_block *blocks;     /* where records and keys live; newest first */
+  stg_recache_block *blocks;     /* where records and keys live, in the order of use */
+  stg_recache_block *cur;        /* the block being filled; later ones are free for reuse */
 } stg_recache;
 
 void stg_recache_init(stg_recache *c);
@@ -25,7 +26,8 @@ void stg_recache_init(stg_recache *c);
 /* Frees everything; the table may be initialised again. */
 void stg_recache_clear(stg_recache *c);
 
-/* Forgets every record (pointers to them become invalid) and keeps one block of memory. */
+/* Forgets every record (pointers to them become invalid) and keeps the memory for the next
+ * ones: no fresh pages (and page faults) after every reset. */
 void stg_recache_reset(stg_recache *c);
 
 /* The record of text[0..len) with n_res + 1 bytes; a new one is zeroed but for its last byte,
