@@ -184,24 +184,14 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   g_array_free(pairs, TRUE);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
-      if (p->re[i])
-        g_regex_unref(p->re[i]);
+      stg_regex_free(p->re[i]);
     g_free(p->re);
   }
-  p->re = g_new0(GRegex *, p->n_regexes ? p->n_regexes : 1);
+  p->re = g_new0(stg_regex *, p->n_regexes ? p->n_regexes : 1);
   for (uint32_t i = 0; i < p->n_regexes; i++) {
-    /* Anchored so the regex must match the whole token text. */
-    char *src = g_strdup_printf("^(?:%s)$", p->str + p->regexes[i].source);
-    GError *err = NULL;
-    GRegexCompileFlags fl = G_REGEX_OPTIMIZE | (p->regexes[i].icase ? G_REGEX_CASELESS : 0);
-    p->re[i] = g_regex_new(src, fl, 0, &err);
-    g_free(src);
-    if (!p->re[i]) {
-      if (why)
-        *why = g_strdup(err ? err->message : "invalid regex");
-      g_clear_error(&err);
+    p->re[i] = stg_regex_new(p->str + p->regexes[i].source, p->regexes[i].icase != 0, why);
+    if (!p->re[i])
       return -1;
-    }
   }
   return 0;
 }
@@ -236,8 +226,7 @@ void stg_prog_free(stancetag_program *p) {
   stg_bitnfa_free(p);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
-      if (p->re[i])
-        g_regex_unref(p->re[i]);
+      stg_regex_free(p->re[i]);
     g_free(p->re);
   }
   if (p->block)

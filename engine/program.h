@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "regex.h"
 #include "stancetag.h"
 
 #define STG_NONE UINT32_MAX
@@ -265,7 +266,7 @@ struct stancetag_program {
 
   /* Derived, rebuilt by stg_prog_finish(). */
   uint32_t hash_mask; /* slots of hash[] - 1 */
-  GRegex **re;       /* compiled regexes[] */
+  stg_regex **re;     /* compiled regexes[] */
   uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
                                     equal without regard to ASCII case (constraint tests);
                                     cons_vid is STG_NONE for `id` constraints */

@@ -29,7 +29,6 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   stg_recache_init(&s->regex_cache);
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
-  s->tmp = g_string_new(NULL);
   s->group_seen = g_new0(uint32_t, program->n_groups + 1);
   s->group_last = g_new0(uint32_t, program->n_groups + 1);
   s->wcache = g_new0(stg_wcache, (size_t)1 << STG_WCACHE_BITS);
@@ -40,6 +39,10 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   s->rule_rate = g_new0(uint32_t, 2 * (program->n_rules + 1));
   s->n_pending = program->n_phases + 1;
   s->pending = g_new0(stg_cvec, s->n_pending);
+  if (program->n_regexes && !(s->re_md = stg_regex_data_new())) {
+    stancetag_scratch_free(s);
+    return STANCETAG_ENOMEM;
+  }
   *scratch = s;
   return STANCETAG_OK;
 }
@@ -70,9 +73,9 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   for (guint i = 0; i < G_N_ELEMENTS(s->vm); i++)
     stg_vm_free(&s->vm[i]);
   stg_recache_clear(&s->regex_cache);
+  stg_regex_data_free(s->re_md);
   g_array_free(s->recs, TRUE);
   g_array_free(s->pubattrs, TRUE);
-  g_string_free(s->tmp, TRUE);
   g_free(s->group_seen);
   g_free(s->group_last);
   g_free(s->wcache);

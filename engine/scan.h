@@ -137,6 +137,7 @@ struct stancetag_scratch {
                                    states per position; n entries are zero between runs */
   stg_vm vm[8];     /* look-around nesting beyond 8 runs unsupported (reported as no match) */
   stg_recache regex_cache; /* token text -> its regex results (recache.h) */
+  stg_regex_data *re_md;   /* match state for the program's regexes (NULL: it has none) */
   guint8 **tok_re;         /* per token of the document: its regex_cache record, or NULL */
   /* sentence presence of rule requirements */
   uint32_t *group_seen, *group_last; /* per requirement group (presence.c): present in the
@@ -153,7 +154,6 @@ struct stancetag_scratch {
   /* records */
   GArray *recs;     /* stg_rec */
   GArray *pubattrs; /* stancetag_attr, per callback */
-  GString *tmp;
 };
 
 /* Context for matching within one sentence. */

@@ -90,12 +90,8 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
     s->tok_re[tok] = res;
   }
   if (!res[re]) {
-    int ok = res[c->p->n_regexes] == 2;
-    if (ok) {
-      g_string_truncate(s->tmp, 0);
-      g_string_append_len(s->tmp, s->text + t->start, t->end - t->start);
-      ok = g_regex_match(c->p->re[re], s->tmp->str, 0, NULL);
-    }
+    int ok = res[c->p->n_regexes] == 2 &&
+             stg_regex_match(c->p->re[re], s->re_md, s->text + t->start, t->end - t->start);
     res[re] = ok ? 2 : 1;
   }
   return res[re] == 2;
