@@ -31,11 +31,22 @@ static uint32_t hash_tag(uint64_t h) {
   return (uint32_t)(h >> 32) | 1u;
 }
 
+/* The two filter bits of a hash tag (tag bits 1-20 and 12-31: bit 0 is always set). */
+static inline uint32_t filter_bit1(uint32_t tag, uint32_t mask) {
+  return (tag >> 1) & mask;
+}
+static inline uint32_t filter_bit2(uint32_t tag, uint32_t mask) {
+  return (tag >> 12) & mask;
+}
+
 uint32_t stg_prog_word(const stancetag_program *p, const char *key, size_t len) {
   if (!p->n_hash)
     return 0;
   uint64_t h = stg_hash(key, len);
   uint32_t tag = hash_tag(h);
+  uint32_t b1 = filter_bit1(tag, p->filter_mask), b2 = filter_bit2(tag, p->filter_mask);
+  if (!((p->word_filter[b1 >> 6] >> (b1 & 63)) & (p->word_filter[b2 >> 6] >> (b2 & 63)) & 1))
+    return 0;
   for (uint32_t i = (uint32_t)h & p->hash_mask;; i = (i + 1) & p->hash_mask) {
     uint32_t t = p->hash[2 * i];
     if (t == 0)
@@ -106,6 +117,23 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   if (!p->n_hash)
     build_hash(p);
   p->hash_mask = p->n_hash / 2 - 1;
+  /* About 16 bits a word (about one absent word in 100 passes the filter), between 8 KB and
+   * 128 KB so the filter stays in the first- or second-level cache. Built from the saved
+   * tags: no word is hashed again at load. */
+  uint32_t bits = 1u << 16;
+  while (bits < (1u << 20) && bits / 16 < p->n_words)
+    bits <<= 1;
+  g_free(p->word_filter);
+  p->word_filter = g_new0(uint64_t, bits / 64);
+  p->filter_mask = bits - 1;
+  for (uint32_t i = 0; i <= p->hash_mask; i++) {
+    uint32_t tag = p->hash[2 * i];
+    if (!tag)
+      continue;
+    uint32_t b1 = filter_bit1(tag, p->filter_mask), b2 = filter_bit2(tag, p->filter_mask);
+    p->word_filter[b1 >> 6] |= (uint64_t)1 << (b1 & 63);
+    p->word_filter[b2 >> 6] |= (uint64_t)1 << (b2 & 63);
+  }
   /* Attribute and constraint values as ids of their lower-case text: a constraint test on a
    * static attribute compares two numbers. */
   g_free(p->attr_vid);
@@ -219,6 +247,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->wtrig_off);
   g_free(p->wtrig);
   g_free(p->shape_next);
+  g_free(p->word_filter);
   g_free(p->rule_solo);
   g_free(p->attr_vid);
   g_free(p->cons_vid);

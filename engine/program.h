@@ -266,6 +266,10 @@ struct stancetag_program {
 
   /* Derived, rebuilt by stg_prog_finish(). */
   uint32_t hash_mask; /* slots of hash[] - 1 */
+  uint64_t *word_filter; /* a Bloom filter of the words' hash tags (two bits each), so most
+                            document words, which are not in the program, are refused without
+                            a probe of hash[] (a cache miss in a large table) */
+  uint32_t filter_mask;  /* bits of word_filter - 1 */
   stg_regex **re;     /* compiled regexes[] */
   uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
                                     equal without regard to ASCII case (constraint tests);

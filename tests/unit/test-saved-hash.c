@@ -1,6 +1,7 @@
 /* test-saved-hash.c: the word hash saved in a program is used as it is after loading, so a
  * crafted one (checksum made right again) must be refused: word ids out of range, a word twice
- * or missing, a wrong tag, a key where probing from its home slot cannot reach it. */
+ * or missing, a wrong tag, a key where probing from its home slot cannot reach it. Lookups
+ * (through the word filter built from the saved tags) find every word, compiled and loaded. */
 #include <glib.h>
 #include <string.h>
 
@@ -136,8 +137,37 @@ static void test_crafted(gconstpointer data) {
   free(s.bytes);
 }
 
+/* Every word is found by its key, compiled and loaded (the word filter built from the saved
+ * tags has no false negatives), and words not in the program are not. */
+static void check_lookups(const stancetag_program *p) {
+  g_assert_cmpuint(p->n_words, >, 10);
+  for (uint32_t w = 1; w <= p->n_words; w++) {
+    const char *key = p->str + p->word_key[w];
+    g_assert_cmpuint(stg_prog_word(p, key, strlen(key)), ==, w);
+  }
+  char absent[32];
+  for (int i = 0; i < 20000; i++) {
+    int n = g_snprintf(absent, sizeof absent, "zq%dx", i);
+    g_assert_cmpuint(stg_prog_word(p, absent, (size_t)n), ==, 0);
+  }
+}
+
+static void test_lookups(void) {
+  stancetag_program *p = sample_compile();
+  check_lookups(p);
+  char *bytes;
+  size_t len;
+  g_assert_cmpint(stancetag_program_save(p, &bytes, &len), ==, STANCETAG_OK);
+  stancetag_program_free(p);
+  g_assert_cmpint(stancetag_program_load(bytes, len, &p), ==, STANCETAG_OK);
+  check_lookups(p);
+  stancetag_program_free(p);
+  free(bytes);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/saved-hash/lookups", test_lookups);
   static const crafted cases[] = {
       {"/saved-hash/unchanged", unchanged, STANCETAG_OK},
       {"/saved-hash/word-out-of-range", word_out_of_range, STANCETAG_EFORMAT},
