@@ -210,6 +210,23 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   p->wtrig_off = stg_pairs_to_lists(pairs, p->n_words + 1, wt);
   p->wtrig = (uint32_t *)(void *)g_array_free(wt, FALSE);
   g_array_free(pairs, TRUE);
+  /* What a word does when a sentence starts, in one list per word: the requirement groups it
+   * meets (group << 1 | 1), then the rules it triggers (rule << 1). One loop per token, so
+   * one hard-to-predict loop exit instead of two. */
+  g_free(p->wact_off);
+  g_free(p->wact);
+  p->wact_off = g_new(uint32_t, (size_t)p->n_words + 2);
+  p->wact =
+      g_new(uint32_t, (size_t)p->wtrig_off[p->n_words + 1] + p->wgroup_off[p->n_words + 1] + 1);
+  uint32_t na = 0;
+  for (uint32_t w = 0; w <= p->n_words; w++) {
+    p->wact_off[w] = na;
+    for (uint32_t k = p->wgroup_off[w]; k < p->wgroup_off[w + 1]; k++)
+      p->wact[na++] = p->wgroup[k] << 1 | 1;
+    for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
+      p->wact[na++] = p->wtrig[k] << 1;
+  }
+  p->wact_off[p->n_words + 1] = na;
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       stg_regex_free(p->re[i]);
@@ -246,6 +263,8 @@ void stg_prog_free(stancetag_program *p) {
 #undef STG_FREE
   g_free(p->wtrig_off);
   g_free(p->wtrig);
+  g_free(p->wact_off);
+  g_free(p->wact);
   g_free(p->shape_next);
   g_free(p->word_filter);
   g_free(p->rule_solo);

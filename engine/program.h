@@ -283,6 +283,8 @@ struct stancetag_program {
                                                    mask (a lower-case word has none) */
   uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
                                   classes (word_trig_off and class_trig_off merged) */
+  uint32_t *wact_off, *wact;   /* per word id + 1: wgroup[] entries (group << 1 | 1), then
+                                  wtrig[] entries (rule << 1): start_sentence's one loop */
   uint8_t *rule_solo; /* per rule: 1 when no other rule of its phase shares its overlap group
                          and it keeps non-overlapping matches only (not `all`) */
   uint32_t *bn_rule;  /* per rule: its bn[] automaton (bitnfa.c), or STG_NONE: the VM alone */

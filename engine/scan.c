@@ -334,11 +334,13 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
     uint32_t w = s->wid[i];
     if (!w)
       continue;
-    for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
-      trigger(s, p->wtrig[k], i);
-    for (uint32_t k = p->wgroup_off[w]; k < p->wgroup_off[w + 1]; k++) {
-      s->group_seen[p->wgroup[k]] = st;
-      s->group_last[p->wgroup[k]] = i;
+    for (uint32_t k = p->wact_off[w], e = p->wact_off[w + 1]; k < e; k++) {
+      const uint32_t a = p->wact[k];
+      if (a & 1) {
+        s->group_seen[a >> 1] = st;
+        s->group_last[a >> 1] = i;
+      } else
+        trigger(s, a >> 1, i);
     }
   }
 }
