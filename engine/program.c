@@ -210,21 +210,24 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   p->wtrig_off = stg_pairs_to_lists(pairs, p->n_words + 1, wt);
   p->wtrig = (uint32_t *)(void *)g_array_free(wt, FALSE);
   g_array_free(pairs, TRUE);
-  /* What a word does when a sentence starts, in one list per word: the requirement groups it
-   * meets (group << 1 | 1), then the rules it triggers (rule << 1). One loop per token, so
-   * one hard-to-predict loop exit instead of two. */
+  /* What a word does when a sentence starts, in one list per word: whether a gazetteer phrase
+   * starts with it (STG_WACT_GAZ), the requirement groups it meets (group << 2 | STG_WACT_GROUP),
+   * then the rules it triggers (rule << 2 | STG_WACT_TRIG). One loop per token, so one
+   * hard-to-predict loop exit instead of three, and the gazetteer visits only its starts. */
   g_free(p->wact_off);
   g_free(p->wact);
   p->wact_off = g_new(uint32_t, (size_t)p->n_words + 2);
-  p->wact =
-      g_new(uint32_t, (size_t)p->wtrig_off[p->n_words + 1] + p->wgroup_off[p->n_words + 1] + 1);
+  p->wact = g_new(uint32_t, (size_t)p->wtrig_off[p->n_words + 1] + p->wgroup_off[p->n_words + 1] +
+                                p->n_words + 2);
   uint32_t na = 0;
   for (uint32_t w = 0; w <= p->n_words; w++) {
     p->wact_off[w] = na;
+    if (w && p->groot[w])
+      p->wact[na++] = STG_WACT_GAZ;
     for (uint32_t k = p->wgroup_off[w]; k < p->wgroup_off[w + 1]; k++)
-      p->wact[na++] = p->wgroup[k] << 1 | 1;
+      p->wact[na++] = p->wgroup[k] << 2 | STG_WACT_GROUP;
     for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
-      p->wact[na++] = p->wtrig[k] << 1;
+      p->wact[na++] = p->wtrig[k] << 2 | STG_WACT_TRIG;
   }
   p->wact_off[p->n_words + 1] = na;
   if (p->re) {

@@ -64,6 +64,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   g_free(s->best_end);
   g_free(s->best_ent);
   g_free(s->touched.v);
+  g_free(s->gaz_starts.v);
   g_free(s->cand);
   g_free(s->anyw_ok.v);
   g_free(s->matches.v);
@@ -224,17 +225,16 @@ static int entity_repeat(const stancetag_program *p, const stancetag_scratch *s,
   return 0;
 }
 
-/* Gazetteers: for each label, leftmost-longest non-overlapping matches in the sentence. */
+/* Gazetteers: for each label, leftmost-longest non-overlapping matches in the sentence, from
+ * the tokens where a phrase can start (start_sentence lists them). */
 static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t sb, uint32_t se) {
-  if (p->n_gnodes <= 1)
+  if (p->n_gnodes <= 1 || !s->gaz_starts.n)
     return;
   for (uint32_t l = 0; l < p->n_labels; l++)
     s->label_free[l] = sb;
-  for (uint32_t i = sb; i < se; i++) {
-    uint32_t w = s->wid[i];
-    uint32_t node = w ? p->groot[w] : 0;
-    if (!node)
-      continue;
+  for (size_t gi = 0; gi < s->gaz_starts.n; gi++) {
+    const uint32_t i = s->gaz_starts.v[gi];
+    uint32_t node = p->groot[s->wid[i]];
     s->touched.n = 0;
     for (uint32_t j = i;;) {
       const stg_gnode *g = &p->gnodes[node];
@@ -318,6 +318,7 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
   }
   uint32_t st = s->sent_stamp;
   const uint32_t n_shape = p->n_shape_trig;
+  s->gaz_starts.n = 0;
   for (uint32_t i = sb; i < se; i++) {
     /* Rules led by a token shape (`/\p{Lu}.../`), grouped by mask: one test per mask, so a
      * token costs the rules it starts, not all shape-led rules; a token none of the masks fits
@@ -336,11 +337,13 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
       continue;
     for (uint32_t k = p->wact_off[w], e = p->wact_off[w + 1]; k < e; k++) {
       const uint32_t a = p->wact[k];
-      if (a & 1) {
-        s->group_seen[a >> 1] = st;
-        s->group_last[a >> 1] = i;
-      } else
-        trigger(s, a >> 1, i);
+      if ((a & 3) == STG_WACT_GROUP) {
+        s->group_seen[a >> 2] = st;
+        s->group_last[a >> 2] = i;
+      } else if ((a & 3) == STG_WACT_TRIG)
+        trigger(s, a >> 2, i);
+      else
+        stg_vec_push(s->gaz_starts, i);
     }
   }
 }

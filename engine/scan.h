@@ -124,6 +124,7 @@ struct stancetag_scratch {
   uint32_t *label_free; /* per label: first token not yet covered (per sentence) */
   uint32_t *best_end, *best_ent;
   STG_VEC(uint32_t) touched; /* labels met at the current gazetteer start */
+  STG_VEC(uint32_t) gaz_starts; /* the sentence's tokens whose word starts a gazetteer phrase */
   /* rule matching */
   uint64_t *cand;   /* (rule << 32 | start) candidates of the phase (a plain array: hot) */
   size_t n_cand, cap_cand;
