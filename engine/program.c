@@ -195,10 +195,8 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     p->rule_solo[r] = !shared && !p->rules[r].all;
   }
   g_array_free(gp, TRUE);
-  /* Per word: every rule it triggers, itself or through its classes, without repeats, so the
-   * scanner reads one list per token. */
-  g_free(p->wtrig_off);
-  g_free(p->wtrig);
+  /* Per word: every rule it triggers, itself or through its classes, without repeats (merged
+   * into wact[] below, then dropped). */
   GArray *pairs = g_array_new(FALSE, FALSE, sizeof(stg_pair));
   for (uint32_t w = 1; w <= p->n_words; w++)
     for (uint32_t k = p->word_trig_off[w]; k < p->word_trig_off[w + 1]; k++) {
@@ -207,8 +205,8 @@ int stg_prog_finish(stancetag_program *p, char **why) {
     }
   stg_pairs_through_classes(p, p->class_trig_off, p->trig, pairs);
   GArray *wt = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  p->wtrig_off = stg_pairs_to_lists(pairs, p->n_words + 1, wt);
-  p->wtrig = (uint32_t *)(void *)g_array_free(wt, FALSE);
+  uint32_t *wtrig_off = stg_pairs_to_lists(pairs, p->n_words + 1, wt);
+  const uint32_t *wtrig = (const uint32_t *)(void *)wt->data;
   g_array_free(pairs, TRUE);
   /* What a word does when a sentence starts, in one list per word: whether a gazetteer phrase
    * starts with it (STG_WACT_GAZ), the requirement groups it meets (group << 2 | STG_WACT_GROUP),
@@ -217,7 +215,7 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   g_free(p->wact_off);
   g_free(p->wact);
   p->wact_off = g_new(uint32_t, (size_t)p->n_words + 2);
-  p->wact = g_new(uint32_t, (size_t)p->wtrig_off[p->n_words + 1] + p->wgroup_off[p->n_words + 1] +
+  p->wact = g_new(uint32_t, (size_t)wtrig_off[p->n_words + 1] + p->wgroup_off[p->n_words + 1] +
                                 p->n_words + 2);
   uint32_t na = 0;
   for (uint32_t w = 0; w <= p->n_words; w++) {
@@ -226,10 +224,12 @@ int stg_prog_finish(stancetag_program *p, char **why) {
       p->wact[na++] = STG_WACT_GAZ;
     for (uint32_t k = p->wgroup_off[w]; k < p->wgroup_off[w + 1]; k++)
       p->wact[na++] = p->wgroup[k] << 2 | STG_WACT_GROUP;
-    for (uint32_t k = p->wtrig_off[w]; k < p->wtrig_off[w + 1]; k++)
-      p->wact[na++] = p->wtrig[k] << 2 | STG_WACT_TRIG;
+    for (uint32_t k = wtrig_off[w]; k < wtrig_off[w + 1]; k++)
+      p->wact[na++] = wtrig[k] << 2 | STG_WACT_TRIG;
   }
   p->wact_off[p->n_words + 1] = na;
+  g_free(wtrig_off);
+  g_array_free(wt, TRUE);
   if (p->re) {
     for (uint32_t i = 0; i < p->n_regexes; i++)
       stg_regex_free(p->re[i]);
@@ -264,8 +264,6 @@ void stg_prog_free(stancetag_program *p) {
     g_free(p->f);
   STG_PROG_ARRAYS(STG_FREE)
 #undef STG_FREE
-  g_free(p->wtrig_off);
-  g_free(p->wtrig);
   g_free(p->wact_off);
   g_free(p->wact);
   g_free(p->shape_next);

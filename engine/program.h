@@ -144,10 +144,11 @@ typedef struct stg_rule {
                             the rule itself) */
 } stg_rule;
 
-/* A rule whose first token is known by its shape only (`/\p{Lu}.../`, `@cap`): tried at the
- * tokens having every flag of `mask`. */
 enum { STG_WACT_TRIG = 0, STG_WACT_GROUP = 1, STG_WACT_GAZ = 2 }; /* wact[] entry kinds */
 #define STG_SHAPE_FLAGS (1u << 13) /* token flags are STG_TF_* bits 0..12 */
+
+/* A rule whose first token is known by its shape only (`/\p{Lu}.../`, `@cap`): tried at the
+ * tokens having every flag of `mask`. */
 typedef struct stg_shape_trig {
   uint32_t mask, rule;
 } stg_shape_trig;
@@ -282,11 +283,10 @@ struct stancetag_program {
   uint32_t *shape_next; /* per shape_trig[] entry: the first entry of the next mask */
   uint8_t shape_any[(STG_SHAPE_FLAGS + 7) / 8]; /* bit f: token flags f have some shape_trig
                                                    mask (a lower-case word has none) */
-  uint32_t *wtrig_off, *wtrig; /* per word id + 1: the rules it triggers, itself or through its
-                                  classes (word_trig_off and class_trig_off merged) */
-  uint32_t *wact_off, *wact;   /* per word id + 1: STG_WACT_GAZ when groot[] has the word, its
-                                  wgroup[] entries, then its wtrig[] entries (value << 2 | kind):
-                                  start_sentence's one loop */
+  uint32_t *wact_off, *wact; /* per word id + 1: STG_WACT_GAZ when groot[] has the word, its
+                                wgroup[] entries, then the rules it triggers, itself or through
+                                its classes (word_trig_off and class_trig_off merged), each
+                                value << 2 | kind: start_sentence's one loop */
   uint8_t *rule_solo; /* per rule: 1 when no other rule of its phase shares its overlap group
                          and it keeps non-overlapping matches only (not `all`) */
   uint32_t *bn_rule;  /* per rule: its bn[] automaton (bitnfa.c), or STG_NONE: the VM alone */
