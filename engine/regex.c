@@ -1,12 +1,15 @@
 /* regex.c: token regexes on PCRE2 (see regex.h). */
 #include "regex.h"
 
+#include "reascii.h"
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <glib.h>
 #include <pcre2.h>
 
 struct stg_regex {
   pcre2_code *code;
+  stg_reascii *ascii; /* the same regex on ASCII text, or NULL (reascii.h) */
 };
 
 struct stg_regex_data {
@@ -43,6 +46,7 @@ stg_regex *stg_regex_new(const char *source, int icase, char **why) {
   pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* no JIT (unsupported CPU): the interpreter */
   stg_regex *re = g_new(stg_regex, 1);
   re->code = code;
+  re->ascii = stg_reascii_new(source, icase);
   return re;
 }
 
@@ -50,6 +54,7 @@ void stg_regex_free(stg_regex *re) {
   if (!re)
     return;
   pcre2_code_free(re->code);
+  stg_reascii_free(re->ascii);
   g_free(re);
 }
 
@@ -73,4 +78,8 @@ int stg_regex_match(const stg_regex *re, stg_regex_data *md, const char *text, s
   /* 0: matched, with more captures than the match block holds; < 0: no match or an error */
   int rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, md->md, NULL);
   return rc >= 0;
+}
+
+int stg_regex_match_ascii(const stg_regex *re, const char *text, size_t len) {
+  return re->ascii ? stg_reascii_match(re->ascii, text, len) : -1;
 }

@@ -24,4 +24,9 @@ void stg_regex_data_free(stg_regex_data *md);
  * (a match limit reached), as GRegex answers. */
 int stg_regex_match(const stg_regex *re, stg_regex_data *md, const char *text, size_t len);
 
+/* The same answer for text[0..len) of bytes 1..127 (an ASCII token without NUL) from the
+ * regex's ASCII automaton (reascii.h), without PCRE2: 1 yes, 0 no; -1 when the regex has no
+ * automaton (then ask stg_regex_match). */
+int stg_regex_match_ascii(const stg_regex *re, const char *text, size_t len);
+
 #endif /* STG_REGEX_H */

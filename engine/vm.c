@@ -69,6 +69,12 @@ static int regex_match(stg_sent_ctx *c, uint32_t re, uint32_t tok) {
   uint32_t need = c->p->regexes[re].need;
   if ((t->flags & need) != need) /* `\p{Lu}...` at a lower-case word: no lookup */
     return 0;
+  /* An ASCII token is decided by the regex's automaton, with no lookups: most tokens are. */
+  if ((t->flags & (STG_TF_ASCII | STG_TF_INVALID)) == STG_TF_ASCII) {
+    int r = stg_regex_match_ascii(c->p->re[re], s->text + t->start, t->end - t->start);
+    if (r >= 0)
+      return r;
+  }
   /* Results are cached per distinct token text (never computed per occurrence), and the
    * token's entry is remembered so other regexes at the same token skip the hash lookup. The
    * table is only emptied between documents (scan.c), so the remembered entries stay valid. */
