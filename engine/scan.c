@@ -122,7 +122,6 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
     s->tok_re = g_new(guint8 *, s->wid_cap);
   }
   if (p->n_regexes) {
-    memset(s->tok_re, 0, n * sizeof(guint8 *));
     /* Emptied between documents past 20,000 texts: bounded memory, and a table small enough
      * for the second-level cache (at 100,000 texts, 6 MB of slots made each lookup a miss). */
     if (s->regex_cache.n > 20000) {
@@ -150,6 +149,8 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
       stg_wcache *e = slot[j];
       if (!e) {
         s->wid[b + j] = lookup_word(p, s, t);
+        if (p->n_regexes)
+          s->tok_re[b + j] = NULL; /* every entry is written here: no clearing pass */
         continue;
       }
       if (!stg_wcache_holds(e, keys[j], len)) {
