@@ -143,6 +143,40 @@ static void test_unsupported(void) {
   stg_regex_free(re);
 }
 
+/* Random sources over the regex metacharacters: building never fails badly, and whenever both
+ * PCRE2 and the automaton accept a source, they agree on random subjects. */
+static void test_random_sources(void) {
+  static const char meta[] = "ab.|()[]^$-*+?{},0129\\dwsSpPLu:!=<'";
+  stg_regex_data *md = stg_regex_data_new();
+  GRand *rand = g_rand_new_with_seed(7);
+  size_t built = 0;
+  for (int i = 0; i < 20000; i++) {
+    char src[12];
+    size_t n = (size_t)g_rand_int_range(rand, 1, (gint32)sizeof src);
+    for (size_t k = 0; k < n; k++)
+      src[k] = meta[g_rand_int_range(rand, 0, (gint32)sizeof meta - 1)];
+    src[n] = '\0';
+    int icase = g_rand_boolean(rand);
+    stg_reascii *a = stg_reascii_new(src, icase);
+    stg_regex *re = stg_regex_new(src, icase, NULL);
+    if (a && re) {
+      built++;
+      for (int k = 0; k < 200; k++) {
+        char s[8];
+        size_t len = (size_t)g_rand_int_range(rand, 0, (gint32)sizeof s);
+        for (size_t j = 0; j < len; j++)
+          s[j] = meta[g_rand_int_range(rand, 0, 10)]; /* letters, dot, bars, parentheses */
+        check(src, icase, re, md, a, s, len);
+      }
+    }
+    stg_regex_free(re);
+    stg_reascii_free(a);
+  }
+  g_assert_cmpuint(built, >, 1000);
+  g_rand_free(rand);
+  stg_regex_data_free(md);
+}
+
 /* The subject is text[0..len): the automaton stops at len. */
 static void test_length_bounds(void) {
   stg_reascii *a = stg_reascii_new("[A-Z][a-z]+", 0);
@@ -157,6 +191,7 @@ int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/reascii/same-as-pcre2", test_same_as_pcre2);
   g_test_add_func("/reascii/unsupported", test_unsupported);
+  g_test_add_func("/reascii/random-sources", test_random_sources);
   g_test_add_func("/reascii/length-bounds", test_length_bounds);
   return g_test_run();
 }
