@@ -9,7 +9,11 @@
  * anchored at both ends) on ASCII text. Constructs whose ASCII meaning is not certain
  * (look-arounds, anchors, back-references, possessive quantifiers, inline options, POSIX
  * classes, other Unicode properties, non-ASCII characters in a caseless regex) get no automaton:
- * the caller uses PCRE2. An automaton is immutable; matching reads it only. */
+ * the caller uses PCRE2. An automaton is immutable; matching reads it only.
+ *
+ * One difference is deliberate: where PCRE2 gives up (its match limit, reached by nested
+ * quantifiers such as `((a*.*)+)+`, after which stg_regex_match says no), the automaton still
+ * answers, in time linear in the token. */
 #ifndef STG_REASCII_H
 #define STG_REASCII_H
 

@@ -20,7 +20,10 @@ stg_regex *stg_regex_new(const char *source, int icase, char **why) {
   /* GRegex's options for G_REGEX_OPTIMIZE (| G_REGEX_CASELESS): UTF-8 with Unicode
    * properties, newline = any (so `.` and `$` treat U+0085 and U+2028 as GRegex does). */
   char *src = g_strdup_printf("^(?:%s)$", source);
-  uint32_t opts = PCRE2_UTF | PCRE2_UCP | (icase ? PCRE2_CASELESS : 0);
+  /* No auto-possessification: PCRE2 10.42 (Debian 12) makes `\P{Lu}*` possessive before
+   * `\P{Nd}` as if the two could not overlap (they can: "!"), so /\P{Lu}*\P{Nd}/ matched
+   * nothing. It only speeds up failing matches, which on a token are short anyway. */
+  uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_AUTO_POSSESS | (icase ? PCRE2_CASELESS : 0);
   pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
   if (!cc) {
     g_free(src);

@@ -57,6 +57,15 @@ static const struct {
     {"[’]", 0},
     {"[^’]", 0},
     {"z*", 1},
+    /* a quantified negated property before another one: PCRE2 10.42 auto-possessified these
+     * wrongly (found by a differential fuzzer); regex.c turns that off */
+    {"\\P{Ll}*\\P{Nd}", 0},
+    {"\\P{Lu}*\\P{Nd}", 0},
+    {"\\PL*\\PN", 1},
+    {"\\P{Nd}?\\P{Lu}", 0},
+    {"\\D*\\P{Ll}", 0},
+    {"\\D+\\P{Lu}", 0},
+    {"\\P{N}+\\PL", 1},
 };
 
 /* Regexes that must get none: their ASCII answer is not certain here, or not worth it. */
@@ -177,6 +186,17 @@ static void test_random_sources(void) {
   stg_regex_data_free(md);
 }
 
+/* Where PCRE2 gives up (its match limit, on nested quantifiers; stg_regex_match then says
+ * no), the automaton still answers. */
+static void test_beyond_match_limit(void) {
+  stg_reascii *a = stg_reascii_new("(?:(?:(?:a*.*)+)+\\.){2}", 0);
+  g_assert_nonnull(a);
+  g_assert_true(stg_reascii_match(a, ".aaaaaa.", 8));
+  g_assert_true(stg_reascii_match(a, ".aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.", 32));
+  g_assert_false(stg_reascii_match(a, ".aaaaaa", 7));
+  stg_reascii_free(a);
+}
+
 /* The subject is text[0..len): the automaton stops at len. */
 static void test_length_bounds(void) {
   stg_reascii *a = stg_reascii_new("[A-Z][a-z]+", 0);
@@ -192,6 +212,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/reascii/same-as-pcre2", test_same_as_pcre2);
   g_test_add_func("/reascii/unsupported", test_unsupported);
   g_test_add_func("/reascii/random-sources", test_random_sources);
+  g_test_add_func("/reascii/beyond-match-limit", test_beyond_match_limit);
   g_test_add_func("/reascii/length-bounds", test_length_bounds);
   return g_test_run();
 }
