@@ -188,9 +188,7 @@ static void escape(reascii_parser *p, reascii_set *out) {
     return;
   default:
     if (c < 0x80 && !g_ascii_isalnum(c)) {
-      set_add(out, c); /* an escaped punctuation character is itself */
-      if (p->icase)
-        set_fold_case(out);
+      set_add(out, c); /* an escaped punctuation character is itself (it has no case) */
       return;
     }
     p->failed = 1; /* anchors, back-references, \x, \Q, \R, \X, ... */
