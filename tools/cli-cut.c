@@ -2,22 +2,50 @@
 #include "cli-cut.h"
 
 #include <glib.h>
+#include <stdint.h>
 
-static int is_control(unsigned char c) {
-  if (c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
-    return 0;
-  return c < 0x20 || c == 0x7f;
-}
+/* Per byte: 1 for a control byte (other than tab, newline, carriage return, form feed and
+ * vertical tab), plus 1 << 16 for NUL. Summed over at most 8 KiB, the low 16 bits count the
+ * control bytes and the rest the NULs. */
+static const uint32_t sniff_class[256] = {[0] = 1 | 1u << 16,
+                                          [1] = 1,
+                                          [2] = 1,
+                                          [3] = 1,
+                                          [4] = 1,
+                                          [5] = 1,
+                                          [6] = 1,
+                                          [7] = 1,
+                                          [8] = 1,
+                                          [14] = 1,
+                                          [15] = 1,
+                                          [16] = 1,
+                                          [17] = 1,
+                                          [18] = 1,
+                                          [19] = 1,
+                                          [20] = 1,
+                                          [21] = 1,
+                                          [22] = 1,
+                                          [23] = 1,
+                                          [24] = 1,
+                                          [25] = 1,
+                                          [26] = 1,
+                                          [27] = 1,
+                                          [28] = 1,
+                                          [29] = 1,
+                                          [30] = 1,
+                                          [31] = 1,
+                                          [127] = 1};
 
+/* A table load and an add per byte, no branch: on a directory of small news files the former
+ * loop (a test and an early exit per byte) took 2.5% of a run. */
 int cli_looks_binary(const char *buf, size_t len) {
-  size_t n = len < CLI_BINARY_SNIFF ? len : CLI_BINARY_SNIFF, controls = 0;
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)buf[i];
-    if (c == 0)
-      return 1;
-    controls += (size_t)is_control(c);
-  }
-  return n > 0 && controls * 10 > n * 3;
+  size_t n = len < CLI_BINARY_SNIFF ? len : CLI_BINARY_SNIFF;
+  const unsigned char *b = (const unsigned char *)buf;
+  uint32_t sum = 0;
+  for (size_t i = 0; i < n; i++)
+    sum += sniff_class[b[i]];
+  size_t controls = sum & 0xFFFF;
+  return (sum >> 16) > 0 || (n > 0 && controls * 10 > n * 3);
 }
 
 static int is_space(unsigned char c) {

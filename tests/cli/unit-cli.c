@@ -106,6 +106,51 @@ static void test_binary(void) {
   g_assert_false(binary("\x01"
                         "abcdefghij")); /* 1 of 11 */
   g_assert_false(binary("\xff\xfe invalid UTF-8 is not binary"));
+  g_assert_false(binary("\x7f\x1f\x0e"
+                        "abcdefg")); /* 3 of 10 is not over 30% */
+  g_assert_true(binary("\x7f\x1f\x0e"
+                       "abcdef")); /* 3 of 9 is; DEL counts */
+  g_assert_false(binary("\t\n\v\f\r"
+                        "\t\n\v\f\r")); /* white space is not control */
+  g_assert_true(binary("\x08\x08\x08"
+                       "abcd")); /* backspace is */
+}
+
+/* The definition, written plainly: the table-driven cli_looks_binary must agree with it. */
+static int binary_ref(const unsigned char *b, size_t len) {
+  size_t n = len < CLI_BINARY_SNIFF ? len : CLI_BINARY_SNIFF, controls = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (b[i] == 0)
+      return 1;
+    if ((b[i] < 0x20 && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' && b[i] != '\f' &&
+         b[i] != '\v') ||
+        b[i] == 0x7f)
+      controls++;
+  }
+  return n > 0 && controls * 10 > n * 3;
+}
+
+static void test_binary_random(void) {
+  GRand *r = g_rand_new_with_seed(7);
+  unsigned char *buf = g_malloc(CLI_BINARY_SNIFF + 100);
+  for (int round = 0; round < 3000; round++) {
+    size_t len = (size_t)g_rand_int_range(r, 0, CLI_BINARY_SNIFF + 100);
+    /* Mostly text with some control bytes (about the 30% threshold) and rare NULs, some
+     * of them past the sniffed prefix, where they must not count. */
+    int ctl_pct = g_rand_int_range(r, 0, 60);
+    for (size_t i = 0; i < len; i++) {
+      int x = g_rand_int_range(r, 0, 1000);
+      buf[i] = x < ctl_pct * 10 ? (unsigned char)g_rand_int_range(r, 1, 32)
+               : x == 999       ? 0
+               : x == 998       ? 0x7f
+                                : (unsigned char)g_rand_int_range(r, 32, 256);
+      if (buf[i] == 0 && round % 2)
+        buf[i] = 'z'; /* half the rounds without NULs, so the counting decides */
+    }
+    g_assert_cmpint(cli_looks_binary((const char *)buf, len), ==, binary_ref(buf, len));
+  }
+  g_free(buf);
+  g_rand_free(r);
 }
 
 int main(int argc, char **argv) {
@@ -113,5 +158,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/cli/json", test_json);
   g_test_add_func("/cli/cut", test_cut);
   g_test_add_func("/cli/binary", test_binary);
+  g_test_add_func("/cli/binary-random", test_binary_random);
   return g_test_run();
 }
