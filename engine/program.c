@@ -161,6 +161,13 @@ int stg_prog_finish(stancetag_program *p, char **why) {
   g_hash_table_destroy(vids);
   stg_presence_build(p);
   stg_bitnfa_build(p);
+  g_free(p->word_cls);
+  p->word_cls = g_new0(uint64_t, p->n_words + 1);
+  for (uint32_t w = 1; w <= p->n_words; w++)
+    for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++) {
+      const stg_member *mb = &p->members[m];
+      p->word_cls[w] |= mb->cls < 63 && !mb->cs_text ? (uint64_t)1 << mb->cls : (uint64_t)1 << 63;
+    }
   /* Shape triggers come grouped by mask: where each group ends, so a token that lacks a mask
    * skips its group in one step. */
   g_free(p->shape_next);
@@ -268,6 +275,7 @@ void stg_prog_free(stancetag_program *p) {
   g_free(p->wact);
   g_free(p->shape_next);
   g_free(p->word_filter);
+  g_free(p->word_cls);
   g_free(p->rule_solo);
   g_free(p->attr_vid);
   g_free(p->cons_vid);

@@ -273,6 +273,10 @@ struct stancetag_program {
                             a probe of hash[] (a cache miss in a large table) */
   uint32_t filter_mask;  /* bits of word_filter - 1 */
   stg_regex **re;     /* compiled regexes[] */
+  uint64_t *word_cls; /* per word id: bit c set when the word is a member of class c (c < 63)
+                         without a case-sensitive text; bit 63 when it has other memberships
+                         (case-sensitive, or of a class numbered 63 or more), which the scanner
+                         then looks for in members[]. A class test is one load, not a walk. */
   uint32_t *attr_vid, *cons_vid; /* per attrs[] / cons[] entry: its value's id, equal for values
                                     equal without regard to ASCII case (constraint tests);
                                     cons_vid is STG_NONE for `id` constraints */

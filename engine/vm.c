@@ -119,6 +119,10 @@ static int one_pred(stg_sent_ctx *c, const stg_pred *d, uint32_t tok) {
   case STG_PRED_CLASS:
     if (w == 0)
       return 0;
+    if (d->a < 63 && (p->word_cls[w] >> d->a & 1))
+      return 1;
+    if (!(p->word_cls[w] >> 63))
+      return 0;
     for (uint32_t m = p->word_mem_off[w]; m < p->word_mem_off[w + 1]; m++)
       if (p->members[m].cls == d->a &&
           (p->members[m].cs_text == 0 || exact_text(c, tok, p->members[m].cs_text)))
