@@ -205,12 +205,13 @@ void cli_source_read(cli_run *run, const char *path, const char *name,
     fail(run, shown, g_strerror(errno));
     return;
   }
-  struct stat st;
-  size_t size = !is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
-  if (opts->jsonl)
+  if (opts->jsonl) {
     read_jsonl(run, fd, shown, opts);
-  else
+  } else {
+    struct stat st; /* of the open file, not the walker's earlier stat of its path */
+    size_t size = !is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
     read_plain(run, fd, shown, is_stdin ? STDIN_NAME : name, size, opts);
+  }
   if (!is_stdin)
     close(fd);
 }
