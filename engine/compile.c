@@ -186,19 +186,24 @@ static uint32_t class_index(builder *b, stg_symbol *sym) {
 }
 
 /* id + attributes of an entry or span alternative: the id goes first, named "id". */
-static const char *attrs_id(const GArray *attrs) {
-  for (guint i = 0; attrs && i < attrs->len; i++) {
-    const stg_attr *a = &g_array_index(attrs, stg_attr, i);
+/* Attribute lists come as GArrays (spans, word classes) or as arena arrays (entries). */
+#define ATTRS_OF(arr)                                                                              \
+  ((arr) ? (const stg_attr *)(void *)(arr)->data : NULL), ((arr) ? (arr)->len : 0u)
+
+static const char *attrs_id(const stg_attr *attrs, guint count) {
+  for (guint i = 0; i < count; i++) {
+    const stg_attr *a = &attrs[i];
     if (!a->name || strcmp(a->name, "id") == 0)
       return a->value.text;
   }
   return NULL;
 }
 
-static void attrs_rest(builder *b, const GArray *attrs, uint32_t *first, uint32_t *n) {
+static void attrs_rest(builder *b, const stg_attr *attrs, guint count, uint32_t *first,
+                       uint32_t *n) {
   *first = b->attrs->len;
-  for (guint i = 0; attrs && i < attrs->len; i++) {
-    const stg_attr *a = &g_array_index(attrs, stg_attr, i);
+  for (guint i = 0; i < count; i++) {
+    const stg_attr *a = &attrs[i];
     if (!a->name || strcmp(a->name, "id") == 0)
       continue;
     attr_append(b, a->name, a->value.text, STG_NONE);
@@ -254,15 +259,14 @@ static void compile_entity(builder *b, const stg_def *def) {
   uint32_t label = label_index(b, def->sym);
   for (guint i = 0; def->entries && i < def->entries->len; i++) {
     const stg_entry *en = g_ptr_array_index(def->entries, i);
-    if (!en->phrases || en->phrases->len == 0)
+    if (en->n_phrases == 0)
       continue;
-    const stg_phrase *first = g_ptr_array_index(en->phrases, 0);
-    const char *id = attrs_id(en->attrs);
-    uint32_t id_off = intern(b, id ? id : first->text);
+    const char *id = attrs_id(en->attrs, en->n_attrs);
+    uint32_t id_off = intern(b, id ? id : en->phrases[0].text);
     uint32_t attr, n_attr;
-    attrs_rest(b, en->attrs, &attr, &n_attr);
-    for (guint k = 0; k < en->phrases->len; k++) {
-      const stg_phrase *ph = g_ptr_array_index(en->phrases, k);
+    attrs_rest(b, en->attrs, en->n_attrs, &attr, &n_attr);
+    for (guint k = 0; k < en->n_phrases; k++) {
+      const stg_phrase *ph = &en->phrases[k];
       size_t n = tokenize(b, ph->text);
       if (n == 0) {
         stg_diag(b->d, b->ast, STANCETAG_SEVERITY_ERROR, ph->loc,
@@ -1556,11 +1560,11 @@ static void compile_span(builder *b, const stg_def *def) {
     r.phase = def_phase(def);
     r.pc = b->code->len;
     r.group = label;
-    const char *id = attrs_id(alt->attrs);
+    const char *id = attrs_id(ATTRS_OF(alt->attrs));
     r.attr = b->attrs->len;
     attr_append(b, "id", id ? id : def->name, STG_NONE);
     uint32_t first, n;
-    attrs_rest(b, alt->attrs, &first, &n);
+    attrs_rest(b, ATTRS_OF(alt->attrs), &first, &n);
     r.n_attr = b->attrs->len - r.attr;
     if (alt->pat)
       emit_pat(b, alt->pat, 0);
@@ -1778,7 +1782,7 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
     if (def->kind != STG_DEF_WORDS || !def->sym || g_hash_table_contains(b.class_of, def->sym))
       continue;
     stg_class c = {intern(&b, def->name), b.attrs->len, 0};
-    attrs_rest(&b, def->word_attrs, &c.attr, &c.n_attr);
+    attrs_rest(&b, ATTRS_OF(def->word_attrs), &c.attr, &c.n_attr);
     g_array_append_val(b.classes, c);
     g_hash_table_insert(b.class_of, def->sym, GUINT_TO_POINTER(b.classes->len));
   }

@@ -19,8 +19,12 @@ GArray *stg_ast_constraints_new(void);
 GArray *stg_ast_words_new(void);
 
 void stg_ast_pat_add(stg_pat *pat, stg_pat *kid);
-stg_entry *stg_ast_entry_new(stg_loc loc);
-void stg_ast_entry_free(stg_entry *e);
+/* A gazetteer entry in the AST's arena: copies of the phrase and attribute structs, whose
+ * strings must already be the arena's (stg_arena_strndup, stg_ast_attr_to_arena). */
+stg_entry *stg_ast_entry_new(stg_ast *ast, stg_loc loc, const stg_phrase *phrases, guint n_phrases,
+                             const stg_attr *attrs, guint n_attrs);
+/* Replaces the g_malloc()ed strings of `a` by copies in the AST's arena, freeing them. */
+void stg_ast_attr_to_arena(stg_ast *ast, stg_attr *a);
 void stg_ast_span_alt_free(stg_span_alt *alt);
 void stg_ast_action_free(stg_action *a);
 void stg_ast_antecedent_free(stg_antecedent *an);

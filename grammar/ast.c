@@ -1,6 +1,8 @@
 /* ast.c: constructors and destructors of the syntax tree (see ast.h for ownership). */
 #include "ast.h"
 
+#include <string.h>
+
 static void symbol_free(gpointer data) {
   stg_symbol *sym = data;
   g_free(sym->name);
@@ -25,6 +27,7 @@ stg_ast *stg_ast_new(void) {
   ast->sources = g_ptr_array_new_with_free_func(source_free);
   ast->defs = g_ptr_array_new_with_free_func(def_free_cb);
   ast->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, symbol_free);
+  stg_arena_init(&ast->arena);
   return ast;
 }
 
@@ -34,6 +37,7 @@ void stg_ast_free(stg_ast *ast) {
   g_ptr_array_unref(ast->defs);
   g_hash_table_unref(ast->symbols);
   g_ptr_array_unref(ast->sources);
+  stg_arena_free(&ast->arena);
   g_free(ast);
 }
 
@@ -106,26 +110,31 @@ void stg_ast_pat_add(stg_pat *pat, stg_pat *kid) {
   g_ptr_array_add(pat->kids, kid);
 }
 
-static void phrase_free(gpointer data) {
-  stg_phrase *ph = data;
-  g_free(ph->text);
-  g_free(ph);
-}
-
-stg_entry *stg_ast_entry_new(stg_loc loc) {
-  stg_entry *e = g_new0(stg_entry, 1);
-  e->phrases = g_ptr_array_new_with_free_func(phrase_free);
-  e->attrs = stg_ast_attrs_new();
+stg_entry *stg_ast_entry_new(stg_ast *ast, stg_loc loc, const stg_phrase *phrases, guint n_phrases,
+                             const stg_attr *attrs, guint n_attrs) {
+  stg_entry *e = stg_arena_alloc(&ast->arena, sizeof *e);
+  e->phrases = stg_arena_alloc(&ast->arena, n_phrases * sizeof *phrases);
+  if (n_phrases)
+    memcpy(e->phrases, phrases, n_phrases * sizeof *phrases);
+  e->attrs = n_attrs ? stg_arena_alloc(&ast->arena, n_attrs * sizeof *attrs) : NULL;
+  if (n_attrs)
+    memcpy(e->attrs, attrs, n_attrs * sizeof *attrs);
+  e->n_phrases = n_phrases;
+  e->n_attrs = n_attrs;
   e->loc = loc;
   return e;
 }
 
-void stg_ast_entry_free(stg_entry *e) {
-  if (!e)
-    return;
-  g_ptr_array_unref(e->phrases);
-  g_array_unref(e->attrs);
-  g_free(e);
+static char *arena_take_str(stg_arena *a, char *s) {
+  char *copy = stg_arena_strdup(a, s);
+  g_free(s);
+  return copy;
+}
+
+void stg_ast_attr_to_arena(stg_ast *ast, stg_attr *a) {
+  a->name = arena_take_str(&ast->arena, a->name);
+  a->value.text = arena_take_str(&ast->arena, a->value.text);
+  a->value.attr = arena_take_str(&ast->arena, a->value.attr);
 }
 
 void stg_ast_span_alt_free(stg_span_alt *alt) {
@@ -183,11 +192,8 @@ void stg_ast_def_free(stg_def *def) {
   if (!def)
     return;
   g_free(def->name);
-  if (def->entries) {
-    for (guint i = 0; i < def->entries->len; i++)
-      stg_ast_entry_free(g_ptr_array_index(def->entries, i));
+  if (def->entries) /* the entries themselves are the arena's */
     g_ptr_array_unref(def->entries);
-  }
   g_free(def->tsv_path);
   if (def->tsv_columns)
     g_ptr_array_unref(def->tsv_columns);

@@ -1,14 +1,18 @@
 /* ast.h: the syntax tree of a rule set, as the parser builds it and name resolution
  * annotates it. The engine's compiler (engine/compile.c) reads the resolved tree.
  *
- * Memory: every node of one compilation lives in one stg_ast (arena-like ownership through
- * GLib arrays); stg_ast_free() releases everything. Strings are NUL-terminated UTF-8 copies.
+ * Memory: every node of one compilation lives in one stg_ast; stg_ast_free() releases
+ * everything. Most nodes are owned through GLib arrays; gazetteer entries (the bulk of a large
+ * rule set) and their strings are in the AST's arena instead. Strings are NUL-terminated UTF-8
+ * copies.
  */
 #ifndef STG_AST_H
 #define STG_AST_H
 
 #include <glib.h>
 #include <stdint.h>
+
+#include "arena.h"
 
 /* A source location: byte offsets into one source file, end exclusive. Lines and columns are
  * computed only when reporting (grammar/diag.c). */
@@ -130,18 +134,20 @@ typedef struct stg_word_item {
   stg_symbol *sym;
 } stg_word_item;
 
-/* One gazetteer entry: phrases that all map to the same id and attributes. */
-typedef struct stg_entry {
-  GPtrArray *phrases; /* struct stg_phrase * (owned) */
-  GArray *attrs;      /* stg_attr */
-  stg_loc loc;
-} stg_entry;
-
 typedef struct stg_phrase {
   char *text;
   gboolean case_sensitive;
   stg_loc loc;
 } stg_phrase;
+
+/* One gazetteer entry: phrases that all map to the same id and attributes. The entry, its
+ * arrays and their strings live in the AST's arena (stg_ast.arena): never freed one by one. */
+typedef struct stg_entry {
+  stg_phrase *phrases; /* n_phrases of them */
+  stg_attr *attrs;     /* n_attrs of them */
+  uint32_t n_phrases, n_attrs;
+  stg_loc loc;
+} stg_entry;
 
 /* One alternative of a span: pattern and the id/attributes it gives. */
 typedef struct stg_span_alt {
@@ -223,7 +229,7 @@ typedef struct stg_def {
   stg_symbol *sym;   /* ENTITY/WORDS/SPAN: set by resolution */
 
   /* ENTITY */
-  GPtrArray *entries;   /* struct stg_entry * (owned); TSV entries are loaded into it */
+  GPtrArray *entries;   /* struct stg_entry * (in the arena); TSV entries are loaded into it */
   char *tsv_path;       /* `from "file"`, NULL for inline blocks */
   GPtrArray *tsv_columns; /* char * column names */
 
@@ -255,6 +261,7 @@ typedef struct stg_ast {
   GPtrArray *defs;      /* stg_def * (owned), all files, in reading order */
   GHashTable *symbols;  /* char *name -> stg_symbol * (owned) */
   guint n_phases;       /* set by resolution: rules and spans run in phases 1..n_phases */
+  stg_arena arena;      /* gazetteer entries and their strings (see stg_entry) */
 } stg_ast;
 
 stg_ast *stg_ast_new(void);

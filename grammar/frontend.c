@@ -216,9 +216,17 @@ static stg_loc tsv_loc(guint file, const char *base, const char *s, const char *
   return loc;
 }
 
-static void tsv_line(front *f, stg_def *def, guint file, const char *base, const char *s,
-                     const char *e, int phrase_col, int id_col) {
+/* Buffers reused from line to line of one TSV file. */
+typedef struct tsv_bufs {
+  GPtrArray *fields; /* const char *: the start of each field of the line */
+  GArray *phrases;   /* stg_phrase of the line's entry (texts in the arena) */
+  GArray *attrs;     /* stg_attr of the line's entry (strings in the arena) */
+} tsv_bufs;
+
+static void tsv_line(front *f, stg_def *def, tsv_bufs *buf, guint file, const char *base,
+                     const char *s, const char *e, int phrase_col, int id_col) {
   GPtrArray *cols = def->tsv_columns;
+  stg_arena *arena = &f->ast->arena;
   stg_diags *d = f->d;
   const char *bad = s;
   if (!g_utf8_validate(s, e - s, &bad)) {
@@ -229,7 +237,10 @@ static void tsv_line(front *f, stg_def *def, guint file, const char *base, const
       stg_diag(d, f->ast, STANCETAG_SEVERITY_ERROR, tsv_loc(file, base, bad, bad + 1), "NUL byte");
     return;
   }
-  GPtrArray *fields = g_ptr_array_new();
+  GPtrArray *fields = buf->fields;
+  g_ptr_array_set_size(fields, 0);
+  g_array_set_size(buf->phrases, 0);
+  g_array_set_size(buf->attrs, 0);
   g_ptr_array_add(fields, (gpointer)s);
   for (const char *p = s; p < e; p++)
     if (*p == '\t')
@@ -243,10 +254,8 @@ static void tsv_line(front *f, stg_def *def, guint file, const char *base, const
     stg_diag(d, f->ast, STANCETAG_SEVERITY_ERROR, tsv_loc(file, base, at, at + (at < e)),
              "%u tab-separated fields, expected %u (%s)", fields->len, cols->len, names->str);
     g_string_free(names, TRUE);
-    g_ptr_array_unref(fields);
     return;
   }
-  stg_entry *entry = stg_ast_entry_new(tsv_loc(file, base, s, e));
   gboolean ok = TRUE;
   for (guint c = 0; c < fields->len; c++) {
     const char *fs = g_ptr_array_index(fields, c);
@@ -267,27 +276,27 @@ static void tsv_line(front *f, stg_def *def, guint file, const char *base, const
                    "empty phrase");
           ok = FALSE;
         } else {
-          stg_phrase *ph = g_new0(stg_phrase, 1);
-          ph->text = g_strndup(a, (gsize)(b - a));
-          ph->loc = tsv_loc(file, base, a, b);
-          g_ptr_array_add(entry->phrases, ph);
+          stg_phrase ph = {stg_arena_strndup(arena, a, (size_t)(b - a)), FALSE,
+                           tsv_loc(file, base, a, b)};
+          g_array_append_val(buf->phrases, ph);
         }
         ps = pe + 1;
       }
     } else if (fe > fs) {
       stg_attr a = {0};
-      a.name = g_strdup((int)c == id_col ? "id" : g_ptr_array_index(cols, c));
+      a.name = stg_arena_strdup(arena, (int)c == id_col ? "id" : g_ptr_array_index(cols, c));
       a.value.kind = STG_VAL_STRING;
-      a.value.text = g_strndup(fs, (gsize)(fe - fs));
+      a.value.text = stg_arena_strndup(arena, fs, (size_t)(fe - fs));
       a.value.loc = a.loc = tsv_loc(file, base, fs, fe);
-      g_array_append_val(entry->attrs, a);
+      g_array_append_val(buf->attrs, a);
     }
   }
-  g_ptr_array_unref(fields);
   if (ok)
-    g_ptr_array_add(def->entries, entry);
-  else
-    stg_ast_entry_free(entry);
+    g_ptr_array_add(def->entries,
+                    stg_ast_entry_new(f->ast, tsv_loc(file, base, s, e),
+                                      (const stg_phrase *)(void *)buf->phrases->data,
+                                      buf->phrases->len, (const stg_attr *)(void *)buf->attrs->data,
+                                      buf->attrs->len));
 }
 
 static void load_tsv(front *f, guint from_file, stg_def *def) {
@@ -320,14 +329,19 @@ static void load_tsv(front *f, guint from_file, stg_def *def) {
     return;
   const stg_source *src = g_ptr_array_index(f->ast->sources, idx);
   const char *base = src->text, *p = base, *end = base + src->len;
+  tsv_bufs buf = {g_ptr_array_new(), g_array_new(FALSE, FALSE, sizeof(stg_phrase)),
+                  g_array_new(FALSE, FALSE, sizeof(stg_attr))};
   while (p < end && !stg_diags_full(f->d)) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *e = nl ? nl : end;
     const char *le = e > p && e[-1] == '\r' ? e - 1 : e;
     if (le > p && *p != '#')
-      tsv_line(f, def, (guint)idx, base, p, le, phrase_col, id_col);
+      tsv_line(f, def, &buf, (guint)idx, base, p, le, phrase_col, id_col);
     p = nl ? nl + 1 : end;
   }
+  g_ptr_array_unref(buf.fields);
+  g_array_unref(buf.phrases);
+  g_array_unref(buf.attrs);
 }
 
 /* ---- imports ---- */

@@ -56,6 +56,7 @@ struct stg_parser {
   stg_ast *ast;
   stg_diags *d;
   GPtrArray *defs;
+  GArray *phrases; /* stg_phrase: the phrases of the entry being parsed (texts in the arena) */
   gboolean alt_limit_reported;
   gboolean depth_limit_reported;
 };
@@ -159,11 +160,16 @@ static GPtrArray *own(GPtrArray *a) {
   return a;
 }
 
-static void free_phrase(gpointer ph) {
-  g_free(((stg_phrase *)ph)->text);
-  g_free(ph);
+/* Entries do not nest, so one list serves them all; it restarts at each entry's first
+ * phrase (after an error it may hold a dropped entry's phrases, whose texts the arena owns). */
+static void phrase_add(stg_parser *p, char *text, gboolean case_sensitive, stg_loc loc,
+                       gboolean first) {
+  if (first)
+    g_array_set_size(p->phrases, 0);
+  stg_phrase ph = {stg_arena_strdup(&p->ast->arena, text), case_sensitive, loc};
+  g_free(text);
+  g_array_append_val(p->phrases, ph);
 }
-static void free_entry(gpointer e) { stg_ast_entry_free(e); }
 static void free_alt(gpointer a) { stg_ast_span_alt_free(a); }
 static void free_action(gpointer a) { stg_ast_action_free(a); }
 static void free_expect(gpointer e) { stg_ast_expect_free(e); }
@@ -430,7 +436,6 @@ static stg_loc loc_join(stg_loc a, stg_loc b) {
   stg_attr attr;
   GArray *array;      /* stg_attr, stg_constraint or stg_word_item (elements cleared on free) */
   GPtrArray *ptrs;    /* with a free function until moved into a node */
-  stg_phrase *phrase;
   stg_entry *entry;
   stg_action *action;
   stg_expect *expect;
@@ -456,8 +461,7 @@ static stg_loc loc_join(stg_loc a, stg_loc b) {
 %type <value> value cvalue
 %type <attr> attr rule_opt
 %type <array> attrs_opt attr_list word_items word_item wordargs rule_opts rule_opts_opt constraints
-%type <ptrs> entries phrases colnames span_alts actions terms expects
-%type <phrase> phrase
+%type <ptrs> entries colnames span_alts actions terms expects
 %type <entry> entry
 %type <action> action
 %type <expect> expect
@@ -474,8 +478,6 @@ static stg_loc loc_join(stg_loc a, stg_loc b) {
 %destructor { attr_clear(&$$); } <attr>
 %destructor { if ($$) g_array_unref($$); } <array>
 %destructor { g_ptr_array_unref($$); } <ptrs>
-%destructor { if ($$) { g_free($$->text); g_free($$); } } <phrase>
-%destructor { stg_ast_entry_free($$); } <entry>
 %destructor { stg_ast_action_free($$); } <action>
 %destructor { stg_ast_expect_free($$); } <expect>
 %destructor { term_free($$); } <term>
@@ -513,7 +515,7 @@ entity:
     $$ = stg_ast_def_new(STG_DEF_ENTITY, @$);
     $$->name = $2;
     $$->name_loc = @2;
-    $$->entries = own($4);
+    $$->entries = $4;
   }
 | ENTITY NAME FROM STRING '(' colnames ')' {
     g_free($1);
@@ -530,32 +532,29 @@ entity:
 ;
 
 entries:
-  %empty        { $$ = g_ptr_array_new_with_free_func(free_entry); }
+  %empty        { $$ = g_ptr_array_new(); /* the entries live in the arena */ }
 | entries entry { $$ = $1; g_ptr_array_add($$, $2); }
 ;
 
 entry:
   phrases attrs_opt {
-    /* The phrase list (freed with free_phrase) becomes the entry's own. */
-    $$ = g_new0(stg_entry, 1);
-    $$->phrases = $1;
-    $$->attrs = $2 ? $2 : stg_ast_attrs_new();
-    $$->loc = @$;
+    GArray *attrs = $2;
+    if (attrs) {
+      for (guint i = 0; i < attrs->len; i++)
+        stg_ast_attr_to_arena(p->ast, &g_array_index(attrs, stg_attr, i));
+      g_array_set_clear_func(attrs, NULL); /* the strings are the arena's now */
+    }
+    $$ = stg_ast_entry_new(p->ast, @$, (const stg_phrase *)(void *)p->phrases->data,
+                           p->phrases->len, attrs ? (const stg_attr *)(void *)attrs->data : NULL,
+                           attrs ? attrs->len : 0);
+    if (attrs)
+      g_array_unref(attrs);
   }
 ;
 
 phrases:
-  phrase             { $$ = g_ptr_array_new_with_free_func(free_phrase); g_ptr_array_add($$, $1); }
-| phrases '|' phrase { $$ = $1; g_ptr_array_add($$, $3); }
-;
-
-phrase:
-  STRING {
-    $$ = g_new0(stg_phrase, 1);
-    $$->text = $1.text;
-    $$->case_sensitive = $1.flag;
-    $$->loc = @1;
-  }
+  STRING             { phrase_add(p, $1.text, $1.flag, @1, TRUE); }
+| phrases '|' STRING { phrase_add(p, $3.text, $3.flag, @3, FALSE); }
 ;
 
 colnames:
@@ -1108,5 +1107,7 @@ void stg_parse_source(stg_ast *ast, guint file, stg_diags *d, GPtrArray *defs) {
   p.ast = ast;
   p.d = d;
   p.defs = defs;
+  p.phrases = g_array_new(FALSE, FALSE, sizeof(stg_phrase));
   stg_yyparse(&p);
+  g_array_unref(p.phrases);
 }

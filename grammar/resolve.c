@@ -406,13 +406,18 @@ static void pattern_warnings(resolver *r, const stg_pat *p, const char *what, co
 }
 
 /* capture.attribute values are only meaningful where there are captures. */
-static void no_capattr(resolver *r, GArray *attrs) {
-  for (guint i = 0; attrs && i < attrs->len; i++) {
-    stg_attr *a = &g_array_index(attrs, stg_attr, i);
+static void no_capattr_n(resolver *r, const stg_attr *attrs, guint n) {
+  for (guint i = 0; i < n; i++) {
+    const stg_attr *a = &attrs[i];
     if (a->value.kind == STG_VAL_CAPATTR)
       ERR(a->value.loc, "`%s.%s`: capture attributes can only be used in rule actions",
           a->value.text, a->value.attr);
   }
+}
+
+static void no_capattr(resolver *r, GArray *attrs) {
+  if (attrs)
+    no_capattr_n(r, (const stg_attr *)(void *)attrs->data, attrs->len);
 }
 
 static void check_capture(resolver *r, walker *w, const char *name, stg_loc loc, const char *role) {
@@ -583,12 +588,12 @@ static void check_words(resolver *r, stg_def *def) {
 /* ---- gazetteers ---- */
 
 static const char *entry_id(const stg_entry *e) {
-  for (guint i = 0; i < e->attrs->len; i++) {
-    const stg_attr *a = &g_array_index(e->attrs, stg_attr, i);
+  for (guint i = 0; i < e->n_attrs; i++) {
+    const stg_attr *a = &e->attrs[i];
     if (!a->name || strcmp(a->name, "id") == 0)
       return a->value.text;
   }
-  return e->phrases->len ? ((stg_phrase *)g_ptr_array_index(e->phrases, 0))->text : "";
+  return e->n_phrases ? e->phrases[0].text : "";
 }
 
 /* The key of a phrase for duplicate_phrases: "c" + text, or "i" + its Unicode case folding
@@ -626,9 +631,9 @@ static void duplicate_phrases(resolver *r, stg_symbol *sym) {
     for (guint j = 0; def->entries && j < def->entries->len; j++) {
       stg_entry *e = g_ptr_array_index(def->entries, j);
       const char *id = entry_id(e);
-      no_capattr(r, e->attrs);
-      for (guint k = 0; k < e->phrases->len; k++) {
-        stg_phrase *ph = g_ptr_array_index(e->phrases, k);
+      no_capattr_n(r, e->attrs, e->n_attrs);
+      for (guint k = 0; k < e->n_phrases; k++) {
+        const stg_phrase *ph = &e->phrases[k];
         const char *key = phrase_key(buf, ph);
         const char *prev = g_hash_table_lookup(seen, key);
         if (prev && strcmp(prev, id) != 0)
