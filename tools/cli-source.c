@@ -196,6 +196,11 @@ static void read_jsonl(cli_run *run, int fd, const char *path, const cli_source_
   g_byte_array_free(line, TRUE);
 }
 
+void cli_source_read_plain(cli_run *run, int fd, const char *shown, const char *name, size_t size,
+                           const cli_source_opts *opts) {
+  read_plain(run, fd, shown, name, size, opts);
+}
+
 void cli_source_read(cli_run *run, const char *path, const char *name,
                      const cli_source_opts *opts) {
   gboolean is_stdin = strcmp(path, "-") == 0;
