@@ -6,8 +6,20 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+/* Under AddressSanitizer a chunk's free room stays poisoned until handed out, so an overrun
+ * from one block into the next room is reported like one between heap blocks. */
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct stg_arena_chunk {
   stg_arena_chunk *next;
+  size_t room; /* bytes of data[] */
   alignas(max_align_t) char data[];
 };
 
@@ -18,6 +30,7 @@ void stg_arena_init(stg_arena *a) {
 void stg_arena_free(stg_arena *a) {
   for (stg_arena_chunk *c = a->chunks, *next; c; c = next) {
     next = c->next;
+    UNPOISON(c->data, c->room);
     g_free(c);
   }
   stg_arena_init(a);
@@ -28,6 +41,8 @@ void stg_arena_free(stg_arena *a) {
 static void *arena_grow(stg_arena *a, size_t n) {
   size_t room = n > STG_ARENA_CHUNK / 4 ? n : STG_ARENA_CHUNK;
   stg_arena_chunk *c = g_malloc0(sizeof *c + room);
+  c->room = room;
+  POISON(c->data + n, room - n);
   if (room == n && a->chunks) {
     c->next = a->chunks->next;
     a->chunks->next = c;
@@ -48,6 +63,7 @@ static void *arena_take(stg_arena *a, size_t n, size_t align) {
   if (!a->cur || at > (uintptr_t)a->end || n > (uintptr_t)a->end - at)
     return arena_grow(a, n);
   a->cur = (char *)at + n;
+  UNPOISON((char *)at, n);
   return (char *)at; /* chunks are zero-filled and never reused before stg_arena_free */
 }
 
