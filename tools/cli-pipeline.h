@@ -5,7 +5,8 @@
  * The main thread submits units in order: pieces of documents, document ends and messages.
  * The text in flight is bounded by `max_inflight_bytes` (2 * threads + 2 chunks), which
  * bounds memory; small documents may have many more units in flight (up to 64 per thread),
- * so workers and the main thread wake each other rarely. With one thread everything runs on
+ * and small whole documents are handed over in batches (one unit for up to 32 of them), so
+ * workers and the main thread wake each other rarely. With one thread everything runs on
  * the main thread and output is streamed. */
 #ifndef STG_CLI_PIPELINE_H
 #define STG_CLI_PIPELINE_H
@@ -38,6 +39,10 @@ cli_doc *cli_run_doc_begin(cli_run *run, const char *name, const char *path);
 void cli_run_piece(cli_run *run, cli_doc *doc, GBytes *text, guint64 base);
 /* The document is complete; `doc` must not be used afterwards. */
 void cli_run_doc_end(cli_run *run, cli_doc *doc);
+
+/* Hands over the small documents gathered so far (with worker threads, they travel in
+ * batches). Call before a read that may block, so their output does not wait for it. */
+void cli_run_flush(cli_run *run);
 
 /* A message line for stderr, printed in input order; `failure` makes the exit status 1. */
 void cli_run_message(cli_run *run, const char *message, gboolean failure);

@@ -52,6 +52,8 @@ static void read_plain(cli_run *run, int fd, const char *path, const char *name,
   size_t len = 0;
   guint64 base = 0;
   for (;;) {
+    if (size == 0) /* a pipe or a device: the read may block */
+      cli_run_flush(run);
     int eof = fill(fd, buf, &len, cap);
     if (!eof && cap < o->chunk) { /* the file grew: read on in whole chunks */
       buf = g_realloc(buf, o->chunk);
@@ -145,6 +147,7 @@ static void read_jsonl(cli_run *run, int fd, const char *path, const cli_source_
   gboolean too_long = FALSE, checked = FALSE;
   for (;;) {
     size_t len = 0;
+    cli_run_flush(run); /* the read may block (a pipe) */
     int eof = fill(fd, block, &len, JSONL_BLOCK);
     if (eof < 0) {
       fail(run, path, g_strerror(errno));
