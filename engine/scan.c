@@ -29,8 +29,7 @@ int stancetag_scratch_alloc(const stancetag_program *program, stancetag_scratch 
   stg_recache_init(&s->regex_cache);
   s->recs = g_array_new(FALSE, FALSE, sizeof(stg_rec));
   s->pubattrs = g_array_new(FALSE, FALSE, sizeof(stancetag_attr));
-  s->group_seen = g_new0(uint32_t, program->n_groups + 1);
-  s->group_last = g_new0(uint32_t, program->n_groups + 1);
+  s->group_at = g_new0(uint64_t, program->n_groups + 1);
   s->wcache = g_new0(stg_wcache, (size_t)1 << STG_WCACHE_BITS);
   s->rule_chk = g_new0(uint32_t, program->n_rules + 1);
   s->rule_bound = g_new0(uint32_t, program->n_rules + 1);
@@ -77,8 +76,7 @@ void stancetag_scratch_free(stancetag_scratch *s) {
   stg_regex_data_free(s->re_md);
   g_array_free(s->recs, TRUE);
   g_array_free(s->pubattrs, TRUE);
-  g_free(s->group_seen);
-  g_free(s->group_last);
+  g_free(s->group_at);
   g_free(s->wcache);
   g_free(s->rule_chk);
   g_free(s->rule_bound);
@@ -201,9 +199,9 @@ static uint32_t add_ann(stancetag_scratch *s, stg_ann a, uint32_t phase) {
     s->max_ann_len = a.end - a.start;
   for (uint32_t k = p->lgroup_off[a.label]; k < p->lgroup_off[a.label + 1]; k++) {
     uint32_t g = p->lgroup[k];
-    if (s->group_seen[g] != s->sent_stamp || s->group_last[g] < a.start)
-      s->group_last[g] = a.start;
-    s->group_seen[g] = s->sent_stamp;
+    const uint64_t now = (uint64_t)s->sent_stamp << 32;
+    if (s->group_at[g] < now || (uint32_t)s->group_at[g] < a.start)
+      s->group_at[g] = now | a.start;
   }
   a.next = s->head[a.start];
   a.next_end = s->tail[a.end];
@@ -316,10 +314,10 @@ static void gazetteer(const stancetag_program *p, stancetag_scratch *s, uint32_t
 static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uint32_t sb,
                            uint32_t se) {
   if (++s->sent_stamp == 0) {
-    memset(s->group_seen, 0, (p->n_groups + 1) * sizeof(uint32_t));
+    memset(s->group_at, 0, (p->n_groups + 1) * sizeof(uint64_t));
     s->sent_stamp = 1;
   }
-  uint32_t st = s->sent_stamp;
+  const uint64_t now = (uint64_t)s->sent_stamp << 32;
   const uint32_t n_shape = p->n_shape_trig;
   s->gaz_starts.n = 0;
   for (uint32_t i = sb; i < se; i++) {
@@ -341,8 +339,7 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
     for (uint32_t k = p->wact_off[w], e = p->wact_off[w + 1]; k < e; k++) {
       const uint32_t a = p->wact[k];
       if ((a & 3) == STG_WACT_GROUP) {
-        s->group_seen[a >> 2] = st;
-        s->group_last[a >> 2] = i;
+        s->group_at[a >> 2] = now | i;
       } else if ((a & 3) == STG_WACT_TRIG)
         trigger(s, a >> 2, i);
       else
@@ -359,10 +356,12 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
 static uint32_t rule_possible(const stancetag_program *p, stancetag_scratch *s, uint32_t r) {
   if (s->rule_chk[r] == s->chk_stamp)
     return s->rule_bound[r];
-  uint32_t st = s->sent_stamp, bound = STG_NONE;
+  const uint64_t now = (uint64_t)s->sent_stamp << 32;
+  uint32_t bound = STG_NONE;
   for (uint32_t k = p->rgroup_off[r]; k < p->rgroup_off[r + 1] && bound; k++) {
     uint32_t g = p->rgroup[k] & ~STG_GROUP_ANYWHERE;
-    uint32_t end = s->group_seen[g] == st ? s->group_last[g] + 1 : 0;
+    const uint64_t at = s->group_at[g];
+    uint32_t end = at >= now ? (uint32_t)at + 1 : 0;
     if (end && (p->rgroup[k] & STG_GROUP_ANYWHERE)) /* met before the start will do */
       end = STG_NONE;
     if (end < bound)

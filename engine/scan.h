@@ -141,9 +141,9 @@ struct stancetag_scratch {
   stg_regex_data *re_md;   /* match state for the program's regexes (NULL: it has none) */
   guint8 **tok_re;         /* per token of the document: its regex_cache record, or NULL */
   /* sentence presence of rule requirements */
-  uint32_t *group_seen, *group_last; /* per requirement group (presence.c): present in the
-                                        sentence when the stamp is sent_stamp, and the last
-                                        token where it is met */
+  uint64_t *group_at; /* per requirement group (presence.c): sent_stamp << 32 | the last token
+                         where the sentence meets it; an older stamp: not met (one load tells
+                         both) */
   stg_wcache *wcache; /* 1 << STG_WCACHE_BITS entries */
   uint32_t *rule_chk;   /* per rule: check stamp of the cached result in rule_bound */
   uint32_t *rule_bound; /* per rule: 1 + the last start the requirements allow, 0 none */
