@@ -185,11 +185,11 @@ static uint32_t class_index(builder *b, stg_symbol *sym) {
   return v ? GPOINTER_TO_UINT(v) - 1 : STG_NONE;
 }
 
-/* id + attributes of an entry or span alternative: the id goes first, named "id". */
 /* Attribute lists come as GArrays (spans, word classes) or as arena arrays (entries). */
 #define ATTRS_OF(arr)                                                                              \
   ((arr) ? (const stg_attr *)(void *)(arr)->data : NULL), ((arr) ? (arr)->len : 0u)
 
+/* id + attributes of an entry or span alternative: the id goes first, named "id". */
 static const char *attrs_id(const stg_attr *attrs, guint count) {
   for (guint i = 0; i < count; i++) {
     const stg_attr *a = &attrs[i];

@@ -3,7 +3,8 @@
  * Builds stg_def / stg_pat nodes (ast.h) for one source file. Errors are recovered at the
  * statement level: after a syntax error the parser skips to the next statement keyword, so
  * one run reports several errors. Every semantic value has a %destructor, so recovery never
- * leaks (except <entry>: entries are the AST's arena's, freed with it). Names are not resolved here (resolve.c does that). */
+ * leaks (except <entry>: entries are the AST's arena's, freed with it). Names are not resolved
+ * here (resolve.c does that). */
 
 %code requires {
 #include "ast.h"

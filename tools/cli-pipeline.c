@@ -112,15 +112,10 @@ static void process_piece(cli_run *run, unit *u, stancetag_scratch *scratch) {
 
 /* Scans a PIECE unit, or the pieces of a BATCH (their output buffers taken). */
 static void process(cli_run *run, unit *u, stancetag_scratch *scratch) {
-  if (u->kind == UNIT_PIECE) {
+  if (u->kind == UNIT_PIECE)
     process_piece(run, u, scratch);
-    return;
-  }
-  for (guint i = 0; i < u->subs->len; i++) {
-    unit *sub = u->subs->pdata[i];
-    if (sub->kind == UNIT_PIECE)
-      process_piece(run, sub, scratch);
-  }
+  for (guint i = 0; u->subs && i < u->subs->len; i++)
+    process(run, u->subs->pdata[i], scratch);
 }
 
 static void clear_progress(cli_run *run) {
@@ -163,10 +158,8 @@ static GString *take_buffer(cli_run *run) {
 static void take_buffers(cli_run *run, unit *u) {
   if (u->kind == UNIT_PIECE)
     u->out = take_buffer(run);
-  else
-    for (guint i = 0; i < u->subs->len; i++)
-      if (((unit *)u->subs->pdata[i])->kind == UNIT_PIECE)
-        ((unit *)u->subs->pdata[i])->out = take_buffer(run);
+  for (guint i = 0; u->subs && i < u->subs->len; i++)
+    take_buffers(run, u->subs->pdata[i]);
 }
 
 /* Gives back a unit's output buffers (emptied by write_output). Called with the lock held. */
@@ -331,7 +324,7 @@ static void submit(cli_run *run, unit *u) {
 }
 
 /* Hands over the batch being gathered: as one unit, or its only unit alone. Main thread. */
-static void batch_flush(cli_run *run) {
+void cli_run_flush(cli_run *run) {
   if (!run->batch || run->batch->len == 0)
     return;
   unit *u;
@@ -347,10 +340,6 @@ static void batch_flush(cli_run *run) {
   run->batch_bytes = 0;
   run->batch_docs = 0;
   submit(run, u);
-}
-
-void cli_run_flush(cli_run *run) {
-  batch_flush(run);
 }
 
 /* Is `doc` the document whose piece the batch ends with? */
@@ -431,7 +420,7 @@ void cli_run_piece(cli_run *run, cli_doc *doc, GBytes *text, guint64 base) {
     run->batch_bytes += u->bytes;
     return;
   }
-  batch_flush(run);
+  cli_run_flush(run);
   submit(run, u);
 }
 
@@ -442,15 +431,15 @@ void cli_run_doc_end(cli_run *run, cli_doc *doc) {
   if (batch_has_doc(run, doc)) {
     g_ptr_array_add(run->batch, u);
     if (++run->batch_docs >= BATCH_DOCS || run->batch_bytes >= BATCH_BYTES)
-      batch_flush(run);
+      cli_run_flush(run);
     return;
   }
-  batch_flush(run);
+  cli_run_flush(run);
   submit(run, u);
 }
 
 void cli_run_message(cli_run *run, const char *text, gboolean failure) {
-  batch_flush(run);
+  cli_run_flush(run);
   unit *u = g_new0(unit, 1);
   u->kind = UNIT_MESSAGE;
   u->message = g_strdup(text);
@@ -461,7 +450,7 @@ void cli_run_message(cli_run *run, const char *text, gboolean failure) {
 int cli_run_finish(cli_run *run) {
   unsigned n = run->n_workers ? run->n_workers : 1;
   if (run->n_workers) {
-    batch_flush(run);
+    cli_run_flush(run);
     g_ptr_array_free(run->batch, TRUE);
     g_mutex_lock(&run->lock);
     drain(run, 0, 0);

@@ -44,8 +44,8 @@ static size_t min_piece(size_t chunk) {
  * size of a regular file (0 when unknown): a file smaller than a chunk gets a buffer of its
  * size plus one byte (room to see that it grew) instead of a whole chunk, which a directory
  * of small news files paid for with a page fault or two per file. */
-static void read_plain(cli_run *run, int fd, const char *path, const char *name, size_t size,
-                       const cli_source_opts *o) {
+void cli_source_read_plain(cli_run *run, int fd, const char *path, const char *name, size_t size,
+                           const cli_source_opts *o) {
   cli_doc *doc = NULL;
   size_t cap = size > 0 && size < o->chunk ? size + 1 : o->chunk;
   char *buf = g_malloc(cap);
@@ -199,11 +199,6 @@ static void read_jsonl(cli_run *run, int fd, const char *path, const cli_source_
   g_byte_array_free(line, TRUE);
 }
 
-void cli_source_read_plain(cli_run *run, int fd, const char *shown, const char *name, size_t size,
-                           const cli_source_opts *opts) {
-  read_plain(run, fd, shown, name, size, opts);
-}
-
 void cli_source_read(cli_run *run, const char *path, const char *name,
                      const cli_source_opts *opts) {
   gboolean is_stdin = strcmp(path, "-") == 0;
@@ -218,7 +213,7 @@ void cli_source_read(cli_run *run, const char *path, const char *name,
   } else {
     struct stat st; /* of the open file, not the walker's earlier stat of its path */
     size_t size = !is_stdin && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
-    read_plain(run, fd, shown, is_stdin ? STDIN_NAME : name, size, opts);
+    cli_source_read_plain(run, fd, shown, is_stdin ? STDIN_NAME : name, size, opts);
   }
   if (!is_stdin)
     close(fd);

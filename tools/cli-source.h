@@ -21,11 +21,11 @@ typedef struct cli_source_opts {
  * pieces, or its JSON Lines documents, and any error messages. */
 void cli_source_read(cli_run *run, const char *path, const char *name, const cli_source_opts *opts);
 
-/* The plain-text part of cli_source_read on an open file (`shown` names it in messages):
+/* The plain-text part of cli_source_read on an open file (`path` names it in messages):
  * `size` is its size when known (a regular file), else 0. A file smaller than a chunk gets a
  * buffer of its size plus one byte; if it has grown since, reading goes on in whole chunks.
  * Exposed for tests, which pass a stale size to take that path. */
-void cli_source_read_plain(cli_run *run, int fd, const char *shown, const char *name, size_t size,
+void cli_source_read_plain(cli_run *run, int fd, const char *path, const char *name, size_t size,
                            const cli_source_opts *opts);
 
 #endif
