@@ -24,7 +24,11 @@ void stg_presence_free(stancetag_program *p) {
   g_free(p->wgroup);
   g_free(p->lgroup_off);
   g_free(p->lgroup);
+  g_free(p->dgroup);
+  g_free(p->rref_off);
+  g_free(p->rref);
   p->rgroup_off = p->rgroup = p->wgroup_off = p->wgroup = p->lgroup_off = p->lgroup = NULL;
+  p->dgroup = p->rref_off = p->rref = NULL;
   p->n_groups = 0;
 }
 
@@ -89,6 +93,7 @@ void stg_presence_build(stancetag_program *p) {
   }
   p->rgroup_off[p->n_rules] = rg->len;
   p->rgroup = (uint32_t *)(void *)g_array_free(rg, FALSE);
+  stg_demand_groups(p, words, classes, labels);
   /* A word satisfies its own groups and those of its classes. */
   uint32_t *coff, *clist;
   pairs_to_lists(classes, p->n_classes, &coff, &clist);

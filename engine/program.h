@@ -299,6 +299,10 @@ struct stancetag_program {
   uint32_t n_bn;
   uint32_t *bn_pc;    /* instruction indexes: the states of each bn[] */
   uint64_t *bn_succ;  /* per state (parallel to bn_pc): the states live after it */
+  uint32_t *dgroup;   /* per label: its demand group (demand.c), met in the sentences where a
+                         rule referring to the label may match; STG_NONE: always looked for */
+  uint32_t *rref_off, *rref; /* per rule + 1: the labels its code refers to (demand.c); a span
+                                stands for a capture only if the rule refers to it */
 };
 
 /* String pool helpers for the compiler. */
@@ -350,6 +354,11 @@ void stg_pairs_through_classes(const stancetag_program *p, const uint32_t *coff,
  * by stg_prog_finish. */
 void stg_presence_build(stancetag_program *p);
 void stg_presence_free(stancetag_program *p);
+
+/* Sets p->dgroup and p->rref: numbers a demand group for each span label that can have one
+ * (demand.c) and adds its (word, group), (class, group) and (label, group) pairs to the lists
+ * stg_presence_build turns into wgroup and lgroup. Needs rgroup and the rule groups' count. */
+void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GArray *labels);
 
 /* Builds (and frees) the bit-parallel automata of rules (bitnfa.c); called by
  * stg_prog_finish. */

@@ -348,6 +348,14 @@ static void start_sentence(const stancetag_program *p, stancetag_scratch *s, uin
   }
 }
 
+/* Does the current sentence need annotations of `label`: is its demand group (demand.c) met,
+ * or has it none? Settled by the sentence's words and gazetteer entries, before any phase. */
+static inline int label_needed(const stancetag_program *p, const stancetag_scratch *s,
+                               uint32_t label) {
+  const uint32_t g = p->dgroup[label];
+  return g == STG_NONE || s->group_at[g] >= (uint64_t)s->sent_stamp << 32;
+}
+
 /* Can the current sentence, with its annotations so far, satisfy one instruction of every
  * requirement group of rule `r` (compile.c), and from which starts? Every group is consumed at
  * or after a match's start, so a match cannot start after the last token where some group can
@@ -358,6 +366,10 @@ static uint32_t rule_possible(const stancetag_program *p, stancetag_scratch *s, 
     return s->rule_bound[r];
   const uint64_t now = (uint64_t)s->sent_stamp << 32;
   uint32_t bound = STG_NONE;
+  /* A span that no rule able to match here refers to is not looked for (demand.c). */
+  const stg_rule *ru = &p->rules[r];
+  if (ru->kind == STG_RULE_SPAN && !s->all_spans && !label_needed(p, s, ru->label))
+    bound = 0;
   for (uint32_t k = p->rgroup_off[r]; k < p->rgroup_off[r + 1] && bound; k++) {
     uint32_t g = p->rgroup[k] & ~STG_GROUP_ANYWHERE;
     const uint64_t at = s->group_at[g];
@@ -492,17 +504,29 @@ static const uint32_t *match_caps(const stancetag_scratch *s, const stg_match *m
   return &s->capbuf.v[m->caps];
 }
 
-/* The annotation that best stands for tokens [a, b): an exact cover first, then one of the
- * preferred kind, then an entity or tag (things with ids of their own), then the longest. A
- * tag that covers "Markus Vellinger" exactly beats an entity covering only "Markus". */
+/* May annotation `a` stand for a capture of rule `rule`: an entity or tag, or a span the rule
+ * refers to? Another span may be missing where no rule needs it (demand.c). */
+static int stands_for(const stancetag_program *p, const stg_ann *a, uint32_t rule) {
+  if (p->labels[a->label].kind != STG_LABEL_SPAN)
+    return 1;
+  for (uint32_t k = p->rref_off[rule]; k < p->rref_off[rule + 1]; k++)
+    if (p->rref[k] == a->label)
+      return 1;
+  return 0;
+}
+
+/* The annotation that best stands for tokens [a, b), a capture of rule `rule`: an exact cover
+ * first, then one of the preferred kind, then an entity or tag (things with ids of their own),
+ * then the longest. A tag that covers "Markus Vellinger" exactly beats an entity covering only
+ * "Markus". */
 static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
-                             uint32_t b, uint32_t pref) {
+                             uint32_t b, uint32_t pref, uint32_t rule) {
   uint32_t best = STG_NONE, best_score = 0;
   for (uint32_t i = s->head[a]; i != STG_NONE; i = s->ann.v[i].next) {
     const stg_ann *an = &s->ann.v[i];
-    if (an->end > b)
-      continue;
     uint32_t kind = p->labels[an->label].kind, len = an->end - an->start;
+    if (an->end > b || !stands_for(p, an, rule))
+      continue;
     uint32_t score = (an->end == b ? 100000 : 0) + (kind == pref ? 10000 : 0) +
                      (kind != STG_LABEL_SPAN ? 1000 : 0) + (len < 500 ? len : 499) * 2;
     if (best == STG_NONE || score > best_score) {
@@ -515,7 +539,8 @@ static uint32_t covering_ann(const stancetag_program *p, const stancetag_scratch
 
 /* The annotation that stands for `ann` among those over exactly its words, leaving out those of
  * kind `skip` and, if `id` is given, those with another id: an entity first, else the first
- * other one; `ann` itself when there is none. */
+ * other one (a span only if the rule that made `ann` refers to it); `ann` itself when there is
+ * none. */
 static uint32_t same_words(const stancetag_program *p, const stancetag_scratch *s, uint32_t ann,
                            uint32_t skip, const char *id) {
   const stg_ann *a = &s->ann.v[ann];
@@ -523,7 +548,8 @@ static uint32_t same_words(const stancetag_program *p, const stancetag_scratch *
   for (uint32_t i = s->head[a->start]; i != STG_NONE; i = s->ann.v[i].next) {
     const stg_ann *e = &s->ann.v[i];
     uint32_t kind = p->labels[e->label].kind;
-    if (e->end != a->end || kind == skip || (id && strcmp(stg_sref(p, s, e->id), id) != 0))
+    if (e->end != a->end || kind == skip || (id && strcmp(stg_sref(p, s, e->id), id) != 0) ||
+        (a->rule != STG_NONE && !stands_for(p, e, a->rule)))
       continue;
     if (kind == STG_LABEL_ENTITY)
       return i;
@@ -579,16 +605,16 @@ static const char *class_attr(const stancetag_program *p, const stancetag_scratc
 
 /* Attribute `name` of a capture [a, b): of the annotation that best covers it (`pref` kind
  * first), else of a word class of its tokens (`cue.polarity` over "rejected"). */
-static const char *capture_attr(const stancetag_program *p, const stancetag_scratch *s,
-                                uint32_t a, uint32_t b, uint32_t pref, const char *name) {
-  const char *v = ann_attr_value(p, s, covering_ann(p, s, a, b, pref), name);
+static const char *capture_attr(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
+                                uint32_t b, uint32_t pref, const char *name, uint32_t rule) {
+  const char *v = ann_attr_value(p, s, covering_ann(p, s, a, b, pref, rule), name);
   return v ? v : class_attr(p, s, a, b, name);
 }
 
 /* polarity(capture): the capture's `polarity` attribute. 0 when unknown. */
-static uint32_t capture_polarity(const stancetag_program *p, const stancetag_scratch *s,
-                                 uint32_t a, uint32_t b) {
-  const char *v = capture_attr(p, s, a, b, STG_LABEL_SPAN, "polarity");
+static uint32_t capture_polarity(const stancetag_program *p, const stancetag_scratch *s, uint32_t a,
+                                 uint32_t b, uint32_t rule) {
+  const char *v = capture_attr(p, s, a, b, STG_LABEL_SPAN, "polarity", rule);
   if (!v)
     return 0;
   if (strcmp(v, "support") == 0)
@@ -604,7 +630,7 @@ static uint32_t tok_text_ref(stancetag_scratch *s, uint32_t a, uint32_t b) {
 }
 
 static void action_attrs(const stancetag_program *p, stancetag_scratch *s, const stg_pact *ac,
-                         const uint32_t *caps, uint32_t *first, uint32_t *n) {
+                         const uint32_t *caps, uint32_t rule, uint32_t *first, uint32_t *n) {
   *first = s->dattrs->len;
   for (uint32_t i = 0; i < ac->n_attr; i++) {
     const stg_attr_rec *r = &p->attrs[ac->attr + i];
@@ -613,7 +639,7 @@ static void action_attrs(const stancetag_program *p, stancetag_scratch *s, const
       uint32_t a = caps[2 * r->cap], b = caps[2 * r->cap + 1];
       const char *v = NULL;
       if (a != STG_NONE && b != STG_NONE && b > a)
-        v = capture_attr(p, s, a, b, STG_LABEL_ENTITY, p->str + r->value);
+        v = capture_attr(p, s, a, b, STG_LABEL_ENTITY, p->str + r->value, rule);
       if (!v)
         continue;
       d.value = dyn_str(s, v, strlen(v));
@@ -645,7 +671,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       if (a == STG_NONE || b == STG_NONE || b <= a)
         continue;
       uint32_t first, n;
-      action_attrs(p, s, ac, caps, &first, &n);
+      action_attrs(p, s, ac, caps, m->rule, &first, &n);
       /* The id: an explicit `id` attribute, else the covered text. */
       uint32_t id = STG_NONE;
       for (uint32_t k = 0; k < n; k++) {
@@ -669,7 +695,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       uint32_t pa = caps[2 * ac->pcap], pb = caps[2 * ac->pcap + 1];
       if (pa == STG_NONE || pb == STG_NONE || pb <= pa)
         continue;
-      uint32_t v = capture_polarity(p, s, pa, pb);
+      uint32_t v = capture_polarity(p, s, pa, pb, m->rule);
       if (!v)
         continue;
       if (pol == STG_P_FLIP)
@@ -687,9 +713,10 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
     rec.rule = m->rule;
     rec.priority = r->priority;
     rec.holder = pass_through(
-        p, s, ante[0] != STG_NONE ? ante[0] : covering_ann(p, s, ha, hb, STG_LABEL_ENTITY));
+        p, s,
+        ante[0] != STG_NONE ? ante[0] : covering_ann(p, s, ha, hb, STG_LABEL_ENTITY, m->rule));
     rec.target = pass_through(
-        p, s, ante[1] != STG_NONE ? ante[1] : covering_ann(p, s, ta, tb, STG_LABEL_SPAN));
+        p, s, ante[1] != STG_NONE ? ante[1] : covering_ann(p, s, ta, tb, STG_LABEL_SPAN, m->rule));
     rec.hs = s->toks.tok[ha].start;
     rec.he = s->toks.tok[hb - 1].end;
     rec.ts = s->toks.tok[ta].start;
@@ -720,7 +747,7 @@ static void apply_match(const stancetag_program *p, stancetag_scratch *s, const 
       }
     }
     rec.flags = ac->flags;
-    action_attrs(p, s, ac, caps, &rec.dattr, &rec.n_dattr);
+    action_attrs(p, s, ac, caps, m->rule, &rec.dattr, &rec.n_dattr);
     rec.n_dattr += rec.dattr - attr0; /* with the resolved_* attributes before them */
     rec.dattr = attr0;
     g_array_append_val(s->recs, rec);
@@ -843,6 +870,7 @@ int stg_scan_records(const stancetag_program *p, stancetag_scratch *s, const cha
                      size_t len, unsigned flags) {
   s->text = text;
   s->len = len;
+  s->all_spans = (flags & STANCETAG_SCAN_SPANS) != 0;
   if (stg_tokenize(text, len, &s->toks) != 0)
     return STANCETAG_ELIMIT;
   assign_word_ids(p, s);

@@ -152,6 +152,7 @@ struct stancetag_scratch {
   uint32_t *rule_rate; /* per rule: recent candidates run and matches, for run_phase's choice
                           of a bitnfa.c test before the VM (no effect on results) */
   uint32_t sent_stamp, chk_stamp;
+  int all_spans; /* STANCETAG_SCAN_SPANS: every span is made, needed or not (demand.c) */
   /* records */
   GArray *recs;     /* stg_rec */
   GArray *pubattrs; /* stancetag_attr, per callback */
