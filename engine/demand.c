@@ -386,7 +386,7 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
     uint32_t same = STG_NONE;
     for (uint32_t m = 0; m < l && same == STG_NONE; m++)
       if (p->dgroup[m] != STG_NONE && d.need_set[m]->len == s->len &&
-          memcmp(d.need_set[m]->data, s->data, s->len * sizeof(uint32_t)) == 0)
+          (!s->len || memcmp(d.need_set[m]->data, s->data, s->len * sizeof(uint32_t)) == 0))
         same = p->dgroup[m];
     if (same != STG_NONE) {
       p->dgroup[l] = same;
