@@ -110,6 +110,21 @@ static uint32_t lookup_word(const stancetag_program *p, stancetag_scratch *s, co
   return stg_prog_word(p, s->fold->str, need);
 }
 
+/* Word id of a short ASCII token from its word-cache key (its bytes, zero-padded to 16): the
+ * key folded eight bytes at a time (the ASCII case of stg_fold: A-Z to a-z), no copy. */
+static uint32_t lookup_short(const stancetag_program *p, const uint64_t key[2], size_t len) {
+  uint64_t folded[2];
+  for (int k = 0; k < 2; k++) {
+    /* bytes below 0x80: no carry between bytes; the high bit of (y + 0x3F) & ~(y + 0x25) is
+     * set exactly in the bytes 'A'..'Z' */
+    const uint64_t y = key[k];
+    const uint64_t upper =
+        (y + 0x3F3F3F3F3F3F3F3Full) & ~(y + 0x2525252525252525ull) & 0x8080808080808080ull;
+    folded[k] = y | upper >> 2;
+  }
+  return stg_prog_word(p, (const char *)folded, len);
+}
+
 static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
   size_t n = s->toks.n;
   if (s->wid_cap < n + 1) {
@@ -155,7 +170,7 @@ static void assign_word_ids(const stancetag_program *p, stancetag_scratch *s) {
         e->key[0] = keys[j][0];
         e->key[1] = keys[j][1];
         e->len = (uint32_t)len;
-        e->wid = lookup_word(p, s, t);
+        e->wid = lookup_short(p, keys[j], len);
         e->re = NULL;
       }
       s->wid[b + j] = e->wid;

@@ -101,6 +101,24 @@ static void test_regex_need(void) {
   stancetag_program_free(p);
 }
 
+/* Short ASCII tokens are looked up from their word-cache key folded eight bytes at a time
+ * (scan.c: lookup_short): A-Z fold, the bytes around them ('@' '[' '`' '{') do not. */
+static void test_short_fold(void) {
+  stancetag_program *p = test_compile("span AT = \"@\"\n"
+                                      "span SQ = \"[\"\n"
+                                      "span GRAVE = \"`\"\n"
+                                      "span BRACE = \"{\"\n"
+                                      "span W = \"azby\" | \"abcdefghijklmnopqrstuvwxyz\"\n"
+                                      "span L = \"zyxwvutsrqponmlk\"\n");
+  char *got = scan(p, "{ ` [ @ AZBY aZbY Azby ZYXWVUTSRQPONMLK zyxwvutsrqponmlK "
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  g_assert_cmpstr(got, ==,
+                  "BRACE {|GRAVE `|SQ [|AT @|W AZBY|W aZbY|W Azby|L ZYXWVUTSRQPONMLK|"
+                  "L zyxwvutsrqponmlK|W ABCDEFGHIJKLMNOPQRSTUVWXYZ|");
+  g_free(got);
+  stancetag_program_free(p);
+}
+
 static void test_literal_regex(void) {
   stancetag_program *p = test_compile("span P = /(al|Al|Abu)/ \"-\"\n"
                                       "span Q = /(?:el|ul)/i \"-\"\n"
@@ -356,5 +374,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/analysis/tag-stands-for-span", test_tag_stands_for_span);
   g_test_add_func("/analysis/solo-rules", test_solo_rules);
   g_test_add_func("/analysis/bitnfa", test_bitnfa);
+  g_test_add_func("/analysis/short-fold", test_short_fold);
   return g_test_run();
 }
