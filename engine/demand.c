@@ -34,7 +34,7 @@ enum {
 };
 
 #define MAX_DEPTH 32        /* deeper chains of rules and labels: no demand group */
-#define MAX_ITEMS 4096      /* larger sets: no demand group */
+#define MAX_ITEMS 4096      /* sets growing past twice this: anything (no demand group) */
 #define COMMON_COST 1000000 /* selectivity cost of a common word (another word: 1) */
 #define GAZ_COST 20         /* of a gazetteer label */
 
@@ -47,6 +47,8 @@ static int common_word(const char *w) {
                                      "i",   "you",  "they", "we",   "an",  "'s", "s"};
   if (!w[0] || !w[1] || (!g_ascii_isalnum(w[0]) && !(w[0] & 0x80)))
     return 1; /* one letter, punctuation */
+  if ((unsigned char)w[0] == 0xE2 && (unsigned char)w[1] == 0x80)
+    return 1; /* U+2000-U+203F: dashes, curly quotes, "’s" */
   if (w[2] && w[3] && w[4])
     return 0; /* none is longer than four bytes */
   for (size_t i = 0; i < G_N_ELEMENTS(list); i++)
@@ -63,10 +65,13 @@ typedef struct demand {
   uint32_t *luse_off, *luse, *lprod_off, *lprod; /* per label: rules referring, making */
   uint32_t *ginst_rule, *ginst_k; /* per group: a rule holding it, and its req[] start */
   uint32_t gated;                 /* the label whose demand is being built */
-  GArray **label_set;             /* per label, for `gated`: its producible set (memo) */
+  uint32_t gen, n_gen;            /* the memo generation of `gated`, the last one handed out */
+  GArray **label_set;             /* per label: its producible set for `gated` (memo) */
+  uint32_t *label_gen;            /* per label: the generation of label_set/label_state */
   uint8_t *label_state;           /* 0 unknown, 1 busy, 2 done (NULL set: anything) */
   GArray **need_set;              /* per label: its demand set (memo, any `gated`) */
   uint8_t *need_state;
+  const uint8_t *kept; /* per label: always made (antecedent labels): no demand set */
 } demand;
 
 static uint64_t set_cost(const demand *d, const GArray *s) {
@@ -130,7 +135,16 @@ static GArray *rule_anchor(demand *d, uint32_t r, uint32_t skip, unsigned depth)
 /* What meets label l's groups: l itself for gazetteer annotations, and for every rule making l,
  * its anchor. NULL: anything (or l is the gated label: its own presence decides nothing). */
 static const GArray *label_made(demand *d, uint32_t l, unsigned depth) {
-  if (l == d->gated || depth > MAX_DEPTH || d->label_state[l] == 1)
+  if (l == d->gated || depth > MAX_DEPTH)
+    return NULL;
+  if (d->label_gen[l] != d->gen) { /* an entry of another gated label: recompute */
+    if (d->label_set[l])
+      g_array_free(d->label_set[l], TRUE);
+    d->label_set[l] = NULL;
+    d->label_state[l] = 0;
+    d->label_gen[l] = d->gen;
+  }
+  if (d->label_state[l] == 1)
     return NULL;
   if (d->label_state[l] == 2)
     return d->label_set[l];
@@ -207,21 +221,21 @@ static GArray *rule_anchor(demand *d, uint32_t r, uint32_t skip, unsigned depth)
 }
 
 /* The demand set of span label l: for every rule that refers to it, its anchor, or for a span
- * rule the demand set of its own label when that is more selective. NULL: anything. */
+ * rule the demand set of its own label when that is more selective. NULL: anything, and so for
+ * every label that gets no demand group (always looked for): a span rule of such a label runs
+ * in every sentence, so what it refers to cannot take its demand from it. */
 static const GArray *need_of(demand *d, uint32_t l, unsigned depth) {
   const stancetag_program *p = d->p;
-  if (p->labels[l].kind != STG_LABEL_SPAN || depth > MAX_DEPTH || d->need_state[l] == 1)
+  if (p->labels[l].kind != STG_LABEL_SPAN || d->kept[l] || depth > MAX_DEPTH ||
+      d->need_state[l] == 1)
     return NULL;
   if (d->need_state[l] == 2)
     return d->need_set[l];
   d->need_state[l] = 1;
   /* the producible sets below are for gated label l (a group holding l is of no use) */
-  const uint32_t saved = d->gated, nl = p->n_labels;
-  GArray **saved_set = d->label_set;
-  uint8_t *saved_state = d->label_state;
+  const uint32_t saved = d->gated, saved_gen = d->gen;
   d->gated = l;
-  d->label_set = g_new0(GArray *, nl);
-  d->label_state = g_new0(uint8_t, nl);
+  d->gen = ++d->n_gen;
   GArray *s = set_new();
   for (uint32_t k = d->luse_off[l]; k < d->luse_off[l + 1] && s; k++) {
     const uint32_t r = d->luse[k];
@@ -238,14 +252,18 @@ static const GArray *need_of(demand *d, uint32_t l, unsigned depth) {
     if (a)
       g_array_free(a, TRUE);
   }
-  for (uint32_t i = 0; i < nl; i++)
-    if (d->label_set[i])
-      g_array_free(d->label_set[i], TRUE);
-  g_free(d->label_set);
-  g_free(d->label_state);
   d->gated = saved;
-  d->label_set = saved_set;
-  d->label_state = saved_state;
+  d->gen = saved_gen;
+  if (s && set_cost(d, s) >= COMMON_COST) { /* a common word: always looked for */
+    g_array_free(s, TRUE);
+    s = NULL;
+  }
+  if (s)
+    set_unique(s);
+  if (s && s->len > MAX_ITEMS) {
+    g_array_free(s, TRUE);
+    s = NULL;
+  }
   d->need_set[l] = s;
   d->need_state[l] = 2;
   return s;
@@ -257,8 +275,13 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
   p->dgroup = g_new(uint32_t, nl + 1);
   for (uint32_t l = 0; l <= nl; l++)
     p->dgroup[l] = STG_NONE;
-  if (!nl)
+  if (!nl) {
+    g_free(p->rref_off);
+    g_free(p->rref);
+    p->rref_off = g_new0(uint32_t, p->n_rules + 1); /* no labels: no rule refers to one */
+    p->rref = NULL;
     return;
+  }
   demand d = {.p = p};
   d.word_cost = g_new0(uint32_t, p->n_words + 1);
   d.class_cost = g_new0(uint64_t, p->n_classes + 1);
@@ -372,27 +395,31 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
     for (int k = 0; k < 2; k++)
       if (p->actions[i].kind == STG_PA_STANCE && p->actions[i].ante_label[k] < nl)
         kept[p->actions[i].ante_label[k]] = 1;
+  d.kept = kept;
   d.need_set = g_new0(GArray *, nl);
   d.need_state = g_new0(uint8_t, nl);
+  d.label_set = g_new0(GArray *, nl);
+  d.label_gen = g_new0(uint32_t, nl);
+  d.label_state = g_new0(uint8_t, nl);
   d.gated = STG_NONE;
+  /* labels with the same demand (NAME_W, NAME: the same rules need them) share a group */
+  GHashTable *same =
+      g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
   for (uint32_t l = 0; l < nl; l++) {
-    if (kept[l] || !d.lprod_off || d.lprod_off[l] == d.lprod_off[l + 1])
+    if (d.lprod_off[l] == d.lprod_off[l + 1])
       continue;
-    GArray *s = (GArray *)need_of(&d, l, 0);
-    if (!s || set_cost(&d, s) >= COMMON_COST)
+    const GArray *s = need_of(&d, l, 0);
+    if (!s)
       continue;
-    set_unique(s);
-    /* labels with the same demand (NAME_W, NAME: the same rules need them) share a group */
-    uint32_t same = STG_NONE;
-    for (uint32_t m = 0; m < l && same == STG_NONE; m++)
-      if (p->dgroup[m] != STG_NONE && d.need_set[m]->len == s->len &&
-          (!s->len || memcmp(d.need_set[m]->data, s->data, s->len * sizeof(uint32_t)) == 0))
-        same = p->dgroup[m];
-    if (same != STG_NONE) {
-      p->dgroup[l] = same;
+    GBytes *key = g_bytes_new(s->data, s->len * sizeof(uint32_t));
+    gpointer known = g_hash_table_lookup(same, key);
+    if (known) {
+      p->dgroup[l] = GPOINTER_TO_UINT(known) - 1;
+      g_bytes_unref(key);
       continue;
     }
     uint32_t g = p->n_groups++;
+    g_hash_table_insert(same, key, GUINT_TO_POINTER(g + 1));
     p->dgroup[l] = g;
     for (guint i = 0; i < s->len; i++) {
       uint32_t it = g_array_index(s, uint32_t, i), id = it & ITEM_ID;
@@ -403,11 +430,18 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
                          e);
     }
   }
-  for (uint32_t l = 0; l < nl; l++)
+  g_hash_table_destroy(same);
+  for (uint32_t l = 0; l < nl; l++) {
     if (d.need_set[l])
       g_array_free(d.need_set[l], TRUE);
+    if (d.label_set[l])
+      g_array_free(d.label_set[l], TRUE);
+  }
   g_free(d.need_set);
   g_free(d.need_state);
+  g_free(d.label_set);
+  g_free(d.label_gen);
+  g_free(d.label_state);
   g_free(kept);
   g_free(d.ginst_rule);
   g_free(d.ginst_k);

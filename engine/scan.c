@@ -577,7 +577,8 @@ static uint32_t same_words(const stancetag_program *p, const stancetag_scratch *
 /* A span without an id of its own (its id is its name) stands for the entity or tag it covers
  * exactly, so `target:ACTOR` over "Russia" reports RUS rather than ACTOR. A tag that copies
  * the id of an entity or span it covers exactly (`tag QUOTE_STANCE(target) -> id target.id`)
- * stands for that one: the record reports TARGET, not the rules' bookkeeping label. */
+ * stands for that one: the record reports TARGET, not the rules' bookkeeping label (a span only
+ * if the rule that made the tag refers to it: same_words). */
 static uint32_t pass_through(const stancetag_program *p, const stancetag_scratch *s,
                              uint32_t ann) {
   if (ann == STG_NONE)

@@ -227,7 +227,10 @@ typedef int (*stancetag_record_cb)(const stancetag_record *record, void *ctx);
 
 /* Scan flags */
 #define STANCETAG_SCAN_ENTITIES 0x1u /* report entity/span/tag records, not only stances */
-#define STANCETAG_SCAN_SPANS 0x2u    /* with ENTITIES: also span and tag annotations */
+/* With ENTITIES: also span and tag annotations. Without it, a span is looked for only in the
+ * sentences where a rule that refers to it could match (faster; entity and stance records are
+ * the same either way). */
+#define STANCETAG_SCAN_SPANS 0x2u
 
 /* Facts about the last scan of a scratch (read them after stancetag_scan returns). */
 typedef struct stancetag_scan_info {

@@ -178,6 +178,32 @@ static void test_stands_for(void) {
   stancetag_program_free(p);
 }
 
+/* A span that only an antecedent label's rule refers to: the antecedent label is made in every
+ * sentence (it is looked up from later ones), so what its rules refer to must be too. */
+static void test_antecedent_chain(void) {
+  stancetag_program *p =
+      test_compile("entity COUNTRY { \"Russia\" -> id RUS }\n"
+                   "words SUPPORT = verb(welcome) -> polarity support\n"
+                   "span PLAN = \"peace\" \"plan\"\n"
+                   "span TARGET = PLAN -> id peace_plan\n"
+                   "rule it_target: holder:COUNTRY cue:SUPPORT pron:\"it\"\n"
+                   "  => stance(holder, polarity(cue), antecedent(pron, TARGET))\n");
+  g_assert_cmpuint(p->dgroup[label_of(p, "TARGET")], ==, STG_NONE);
+  g_assert_cmpuint(p->dgroup[label_of(p, "PLAN")], ==, STG_NONE);
+  stancetag_scratch *s = NULL;
+  g_assert_cmpint(stancetag_scratch_alloc(p, &s), ==, STANCETAG_OK);
+  const char *text = "China presented a peace plan. Russia welcomed it.";
+  for (int spans = 0; spans < 2; spans++) {
+    char *got = scan(p, s, text, strlen(text),
+                     STANCETAG_SCAN_ENTITIES | (spans ? STANCETAG_SCAN_SPANS : 0), 1);
+    g_assert_cmpstr(got, ==,
+                    "stance RUS support peace_plan 30..36 18..28 37..45|COUNTRY Russia RUS|");
+    g_free(got);
+  }
+  stancetag_scratch_free(s);
+  stancetag_program_free(p);
+}
+
 /* The shipped rules over the sample articles: entity and stance records are the same whether
  * span records are asked for (every span made) or not (unneeded spans skipped). */
 static void test_samples(void) {
@@ -224,6 +250,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/demand/groups", test_groups);
   g_test_add_func("/demand/skipped", test_skipped);
   g_test_add_func("/demand/stands-for", test_stands_for);
+  g_test_add_func("/demand/antecedent-chain", test_antecedent_chain);
   g_test_add_func("/demand/samples", test_samples);
   return g_test_run();
 }
