@@ -1040,7 +1040,7 @@ static gboolean walk_code(code_walk *w, uint32_t pc,
   while (w->stack->len && ok) {
     uint32_t at = g_array_index(w->stack, uint32_t, w->stack->len - 1);
     g_array_set_size(w->stack, w->stack->len - 1);
-    if (w->seen[at])
+    if (at >= w->p->n_code || w->seen[at]) /* past the end: only in code cut short */
       continue;
     w->seen[at] = 1;
     g_array_append_val(w->visited, at);
@@ -1834,10 +1834,14 @@ int stg_compile(const stg_ast *ast, stg_diags *d, stancetag_program **out) {
   TAKE(p, expects, b.expects, stg_expect_rec);
   p->n_str = (uint32_t)b.str->len;
   p->str = g_string_free(b.str, FALSE);
-  sort_pred_sets(p);
-  build_triggers(p);
-  build_requirements(p);
-  build_first(p);
+  /* A pattern cut short at MAX_CODE ("pattern too large") has jumps past the end of its code
+   * and no MATCH: the analyses below would walk off it. The program is discarded anyway. */
+  if (!b.too_big) {
+    sort_pred_sets(p);
+    build_triggers(p);
+    build_requirements(p);
+    build_first(p);
+  }
 
   g_array_free(b.mem_pairs, TRUE);
   g_array_free(b.tpay, TRUE);
