@@ -6,9 +6,10 @@
  * insertions of rule-language fragments, splices of two files, truncations, deep nesting, repeated
  * chunks), compiles each mutant in memory and, when it compiles, saves, reloads and scans a sample
  * document and runs its inline tests. Each mutant runs under alarm(): a mutant that takes more than
- * 10 seconds is written to DIR/hang-N.rules and the run stops. The current mutant is always in
- * DIR/current.rules, so a sanitizer abort leaves its reproducer there. Build with `make fuzz`
- * (ideally in an
+ * 10 seconds is written to DIR/hang-N.rules and the run stops; one whose inline test finds
+ * different records with and without span records (engine/demand.c) to DIR/spans.rules. The current
+ * mutant is always in DIR/current.rules, so a sanitizer abort leaves its reproducer there. Build
+ * with `make fuzz` (ideally in an
  * --enable-sanitizers tree) and run from a scratch directory: imports are relative to it. */
 #include "stancetag.h"
 
@@ -221,10 +222,21 @@ static void exercise(const GString *s) {
     guint n = 0;
     stancetag_scan(loaded ? loaded : prog, scratch, sample, strlen(sample),
                    STANCETAG_SCAN_ENTITIES | STANCETAG_SCAN_SPANS, on_record, &n, NULL);
+    /* without span records, spans no rule can use are skipped (engine/demand.c) */
+    stancetag_scan(loaded ? loaded : prog, scratch, sample, strlen(sample), STANCETAG_SCAN_ENTITIES,
+                   on_record, &n, NULL);
     size_t tests = MIN(stancetag_program_test_count(prog), 20);
     for (size_t i = 0; i < tests; i++) {
       char *report = NULL;
       stancetag_program_run_test(prog, i, scratch, &report, NULL, NULL);
+      /* A mutant's test may fail; its records must not change with span records. */
+      if (report && strstr(report, "records differ without span records")) {
+        char *name = g_build_filename(out_dir, "spans.rules", NULL);
+        g_file_set_contents(name, s->str, (gssize)s->len, NULL);
+        fprintf(stderr, "fuzz-compile: records depend on span records (%s)\n%s\n", name, report);
+        g_free(name);
+        abort();
+      }
       free(report);
     }
     stancetag_scratch_free(scratch);
