@@ -63,7 +63,7 @@ typedef struct demand {
   uint64_t *class_cost;                          /* per class: the sum of its words' costs */
   uint8_t *gaz;                                  /* per label: has gazetteer entries */
   uint32_t *luse_off, *luse, *lprod_off, *lprod; /* per label: rules referring, making */
-  uint32_t *ginst_rule, *ginst_k; /* per group: a rule holding it, and its req[] start */
+  uint32_t *ginst_k;              /* per group: where its instructions start in req[] */
   uint32_t gated;                 /* the label whose demand is being built */
   uint32_t gen, n_gen;            /* the memo generation of `gated`, the last one handed out */
   GArray **label_set;             /* per label: its producible set for `gated` (memo) */
@@ -370,19 +370,16 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
   g_array_free(uses, TRUE);
   g_array_free(prods, TRUE);
 
-  /* Where each group's instructions are: the first rule holding it. */
-  d.ginst_rule = g_new(uint32_t, p->n_groups + 1);
+  /* Where each group's instructions are: in the first rule holding it. */
   d.ginst_k = g_new(uint32_t, p->n_groups + 1);
   for (uint32_t g = 0; g <= p->n_groups; g++)
-    d.ginst_rule[g] = STG_NONE;
+    d.ginst_k[g] = STG_NONE;
   for (uint32_t r = 0; r < p->n_rules; r++) {
     uint32_t k = p->req_off[r];
     for (uint32_t j = p->rgroup_off[r]; j < p->rgroup_off[r + 1]; j++) {
       uint32_t g = p->rgroup[j] & ~STG_GROUP_ANYWHERE;
-      if (d.ginst_rule[g] == STG_NONE) {
-        d.ginst_rule[g] = r;
+      if (d.ginst_k[g] == STG_NONE)
         d.ginst_k[g] = k;
-      }
       while (p->req[k] < STG_REQ_END_ANYWHERE)
         k++;
       k++;
@@ -443,7 +440,6 @@ void stg_demand_groups(stancetag_program *p, GArray *words, GArray *classes, GAr
   g_free(d.label_gen);
   g_free(d.label_state);
   g_free(kept);
-  g_free(d.ginst_rule);
   g_free(d.ginst_k);
   g_free(d.luse_off);
   g_free(d.luse);
